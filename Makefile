@@ -1,0 +1,53 @@
+# Works from any directory: every recipe runs in the project root.
+ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+VENV := $(ROOT)/.venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Python 3.12+: pyenv's python3.12 shim answers here because .python-version names it.
+PYTHON ?= $(shell cd "$(ROOT)" && for p in python3.12 python3.13 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+
+# Development defaults for the local commands; a real deployment sets its own.
+DEV_ENV := DEBUG=$${DEBUG:-1}
+
+.PHONY: install run test lint format migrations-check messages check clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required" >&2; exit 1; }
+	cd "$(ROOT)" && $(PYTHON) -m venv "$(VENV)"
+
+$(VENV)/.installed: $(ROOT)/pyproject.toml | $(BIN)/python
+	cd "$(ROOT)" && $(BIN)/python -m pip install --quiet --upgrade pip
+	cd "$(ROOT)" && $(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch "$@"
+
+install: $(VENV)/.installed
+
+run: install
+	cd "$(ROOT)" && $(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	cd "$(ROOT)" && $(DEV_ENV) $(BIN)/python manage.py load_registry_data
+	cd "$(ROOT)" && $(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	cd "$(ROOT)" && $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	cd "$(ROOT)" && $(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: install
+	cd "$(ROOT)" && $(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+migrations-check: install
+	cd "$(ROOT)" && $(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+messages: install
+	cd "$(ROOT)" && $(DEV_ENV) $(BIN)/python manage.py makemessages -l pl -l en --ignore=.venv --no-obsolete
+	cd "$(ROOT)" && $(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
+
+check: lint migrations-check test
+
+clean:
+	rm -rf "$(VENV)" "$(ROOT)/db.sqlite3" "$(ROOT)/staticfiles"

@@ -1,0 +1,16 @@
+from django.db import models
+
+from .validators import compact_digits
+
+
+class CompactDigitsField(models.CharField):
+    """A CharField for NIP/REGON/KRS: accepts '123-456-32-18' or 'PL1234563218', stores digits."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return compact_digits(value) if value else ""
+
+    def pre_save(self, model_instance, add):
+        value = compact_digits(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value

@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+
+
+def _unicode_case_functions(sender, connection, **kwargs):
+    """SQLite's lower()/upper() fold only ASCII; PostgreSQL folds Ł and Ś too.
+
+    Replacing them per connection makes case-insensitive uniqueness and lookups
+    (Lower("name") constraints, matching by name) behave the same on both databases.
+    """
+    if connection.vendor != "sqlite":
+        return
+    raw = connection.connection
+    raw.create_function(
+        "lower", 1, lambda s: s.lower() if isinstance(s, str) else s, deterministic=True
+    )
+    raw.create_function(
+        "upper", 1, lambda s: s.upper() if isinstance(s, str) else s, deterministic=True
+    )
+
+
+class KkkRegistryConfig(AppConfig):
+    name = "kkkregistry"
+    verbose_name = "KKK registry"
+
+    def ready(self):
+        connection_created.connect(_unicode_case_functions, dispatch_uid="kkk-sqlite-unicode-case")

@@ -1,0 +1,29 @@
+"""Text folding shared by slugs and search.
+
+Polish Ł/ł has no Unicode decomposition, so NFKD alone leaves it in place;
+it is mapped explicitly before the combining marks are dropped.
+"""
+
+import re
+import unicodedata
+
+from django.utils.text import slugify
+
+_EXPLICIT_FOLDS = str.maketrans({"ł": "l", "Ł": "L"})
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text):
+    """Lower-case `text` without diacritics: 'Śląski Łódź' -> 'slaski lodz'."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_EXPLICIT_FOLDS))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return squash_spaces(stripped).casefold()
+
+
+def squash_spaces(text):
+    """Trim and collapse runs of white space (including non-breaking) to one space."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def polish_slugify(text):
+    return slugify(fold(text))

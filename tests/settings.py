@@ -1,0 +1,12 @@
+"""Test settings: the development defaults of kkkregistry.settings, nothing else.
+
+The environment is read once, in kkkregistry/settings.py; this only supplies
+DEBUG=1 so that no real secret key is needed. Production settings are tested
+separately, in a subprocess with production variables.
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+
+from kkkregistry.settings import *  # noqa: E402,F403
