@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 _EXPLICIT_FOLDS = str.maketrans({"ł": "l", "Ł": "L"})
 _SPACES = re.compile(r"\s+")
+_LINE_SPACES = re.compile(r"[^\S\n]+")
 
 
 def fold(text):
@@ -23,6 +24,12 @@ def fold(text):
 def squash_spaces(text):
     """Trim and collapse runs of white space (including non-breaking) to one space."""
     return _SPACES.sub(" ", text).strip()
+
+
+def tidy(text):
+    """Trim each line and collapse runs of spaces, keeping line breaks (for multi-line cells)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(_LINE_SPACES.sub(" ", line).strip() for line in lines).strip()
 
 
 def polish_slugify(text):

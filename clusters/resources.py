@@ -1,0 +1,883 @@
+"""Spreadsheet columns of institutions, coordinators, clusters, rounds, stages,
+applications and status awards. Headers are Polish and stable: they are the
+file format, documented in docs/csv-formats.md, not translated per user."""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from kkkregistry.resources import (
+    Column,
+    RegistryResource,
+    RelatedColumn,
+    boolean,
+    choice,
+    date,
+    integer,
+    text,
+)
+from kkkregistry.text import polish_slugify, squash_spaces
+from kkkregistry.widgets import (
+    ChoiceWidget,
+    DateWidget,
+    DecimalWidget,
+    DigitsWidget,
+    NameListWidget,
+    PointsListWidget,
+    TextWidget,
+    voivodeship_widget,
+)
+
+from .models import (
+    Application,
+    Cluster,
+    ClusterFormerName,
+    ClusterLabel,
+    Coordinator,
+    EvaluationStage,
+    ExpertScore,
+    Institution,
+    InstitutionName,
+    MemberCount,
+    Person,
+    PersonRole,
+    Representation,
+    Role,
+    Round,
+    Specialisation,
+    StageResult,
+    StatusAward,
+    today,
+)
+from .validators import compact_digits, validate_nip
+
+
+def _cell(row, column):
+    value = row.get(column)
+    return squash_spaces(str(value)) if value not in (None, "") else ""
+
+
+def _by_name(queryset, name):
+    return queryset.filter(name__iexact=name).first() if name else None
+
+
+# --- small cell languages -----------------------------------------------------
+
+
+class PeriodListWidget(TextWidget):
+    """'Name (2010–2015); Other name (–2018)': names with optional years or dates."""
+
+    ITEM = re.compile(r"^(?P<name>.*?)\s*(?:\((?P<start>[^()–-]*)\s*[–-]\s*(?P<end>[^()–-]*)\))?$")
+
+    def __init__(self, part=None):
+        self.part = part or (lambda s: int(s) if s else None)
+        super().__init__()
+
+    def clean(self, value, row=None, **kwargs):
+        items = []
+        for chunk in str(value or "").split(";"):
+            chunk = squash_spaces(chunk)
+            if not chunk:
+                continue
+            match = self.ITEM.match(chunk)
+            try:
+                start = self.part(match["start"].strip()) if match["start"] else None
+                end = self.part(match["end"].strip()) if match["end"] else None
+            except ValueError:
+                raise ValueError(
+                    _("“%(value)s” should look like “Name (2010–2015)”.") % {"value": chunk}
+                ) from None
+            items.append((match["name"], start, end))
+        return items
+
+    def render_part(self, part):
+        if part is None:
+            return ""
+        return part.strftime("%d.%m.%Y") if isinstance(part, datetime.date) else str(part)
+
+    def render(self, value, obj=None, **kwargs):
+        parts = []
+        for name, start, end in value or []:
+            if start is None and end is None:
+                parts.append(name)
+            else:
+                parts.append(f"{name} ({self.render_part(start)}–{self.render_part(end)})")
+        return "; ".join(parts)
+
+
+def _date_part(text):
+    return DateWidget().clean(text)
+
+
+class MemberCountsWidget(TextWidget):
+    """'2018: 80 firm, 20 partnerów, ok.' – figures for one or more years."""
+
+    ITEM = re.compile(
+        r"^(?P<year>\d{4})\s*:\s*(?:(?P<firms>\d+)\s*firm\w*)?\s*,?\s*"
+        r"(?:(?P<partners>\d+)\s*partner\w*)?\s*,?\s*(?P<approx>ok\.?|około)?$",
+        re.IGNORECASE,
+    )
+
+    def clean(self, value, row=None, **kwargs):
+        items = []
+        for chunk in str(value or "").split(";"):
+            chunk = squash_spaces(chunk)
+            if not chunk:
+                continue
+            match = self.ITEM.match(chunk)
+            if not match:
+                raise ValueError(
+                    _("“%(value)s” should look like “2018: 80 firm, 20 partnerów, ok.”.")
+                    % {"value": chunk}
+                )
+            items.append(
+                (
+                    int(match["year"]),
+                    int(match["firms"]) if match["firms"] else None,
+                    int(match["partners"]) if match["partners"] else None,
+                    bool(match["approx"]),
+                )
+            )
+        return sorted(items, reverse=True)
+
+    def render(self, value, obj=None, **kwargs):
+        parts = []
+        for year, firms, partners, approximate in value or []:
+            bits = [f"{year}:"]
+            details = []
+            if firms is not None:
+                details.append(f"{firms} firm")
+            if partners is not None:
+                details.append(f"{partners} partnerów")
+            if approximate:
+                details.append("ok.")
+            parts.append(" ".join(bits + [", ".join(details)]).strip())
+        return "; ".join(parts)
+
+
+class LabelsWidget(TextWidget):
+    """'srebrna (2018)' or 'złota (01.03.2020–28.02.2022)': cluster-management labels."""
+
+    LEVELS = ChoiceWidget(
+        ClusterLabel.Level.choices
+        + [("bronze", "brązowa"), ("silver", "srebrna"), ("gold", "złota")]
+    )
+    NAMES = {"bronze": "brązowa", "silver": "srebrna", "gold": "złota"}
+
+    def clean(self, value, row=None, **kwargs):
+        items = []
+        for name, start, end in PeriodListWidget(part=str).clean(value):
+            level = self.LEVELS.clean(name)
+            if start and not end and re.fullmatch(r"\d{4}", start):
+                items.append((level, None, None, int(start)))
+                continue
+            items.append(
+                (
+                    level,
+                    _date_part(start) if start else None,
+                    _date_part(end) if end else None,
+                    None,
+                )
+            )
+        return items
+
+    def render(self, value, obj=None, **kwargs):
+        parts = []
+        for level, awarded, until, year in value or []:
+            name = self.NAMES[level]
+            if awarded or until:
+                parts.append(
+                    f"{name} ({DateWidget().render(awarded)}–{DateWidget().render(until)})"
+                )
+            elif year:
+                parts.append(f"{name} ({year}–)")
+            else:
+                parts.append(name)
+        return "; ".join(parts)
+
+
+class InstitutionWidget(TextWidget):
+    """An institution by its current or any former name; an unknown one is created."""
+
+    def clean(self, value, row=None, **kwargs):
+        name = squash_spaces(str(value or ""))
+        return name or None
+
+    @staticmethod
+    def resolve(name, create=True):
+        if not name:
+            return None
+        found = _by_name(Institution.objects, name) or (
+            Institution.objects.filter(names__name__iexact=name).first()
+        )
+        if found or not create:
+            return found
+        institution = Institution(name=name, slug=polish_slugify(name)[:200])
+        institution.full_clean()
+        institution.save()
+        return institution
+
+
+# --- resources ------------------------------------------------------------------
+
+
+class InstitutionResource(RegistryResource):
+    kind = "institutions"
+    name = text("name", "Nazwa")
+    slug = text("slug", "Identyfikator")
+    short_name = text("short_name", "Nazwa skrócona")
+    institution_kind = choice("kind", "Rodzaj", Institution.Kind.choices)
+    website = text("website", "Strona WWW")
+    names = RelatedColumn("Nazwy w czasie", PeriodListWidget(part=_date_part))
+
+    class Meta(RegistryResource.Meta):
+        model = Institution
+
+    def find_existing(self, row):
+        slug = _cell(row, "Identyfikator")
+        return (slug and Institution.objects.filter(slug=slug).first()) or _by_name(
+            Institution.objects, _cell(row, "Nazwa")
+        )
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance.slug = instance.slug or polish_slugify(instance.name)[:200]
+        super().before_save_instance(instance, row, **kwargs)
+
+    def get_names(self, institution):
+        return [(n.name, n.used_from, n.used_until) for n in institution.names.all()]
+
+    def set_names(self, institution, periods):
+        wanted = {(name, start, end) for name, start, end in periods}
+        for old in institution.names.all():
+            if (old.name, old.used_from, old.used_until) not in wanted:
+                old.delete()
+        existing = set(self.get_names(institution))
+        for name, start, end in periods:
+            if (name, start, end) not in existing:
+                self.save_child(
+                    InstitutionName(
+                        institution=institution, name=name, used_from=start, used_until=end
+                    )
+                )
+
+
+class SpecialisationResource(RegistryResource):
+    kind = "specialisations"
+    name = text("name", "Nazwa")
+    slug = text("slug", "Identyfikator")
+    name_en = text("name_en", "Nazwa angielska")
+
+    class Meta(RegistryResource.Meta):
+        model = Specialisation
+
+    def find_existing(self, row):
+        slug = _cell(row, "Identyfikator")
+        return (slug and Specialisation.objects.filter(slug=slug).first()) or _by_name(
+            Specialisation.objects, _cell(row, "Nazwa")
+        )
+
+    def prepare_instance(self, specialisation, values, errors):
+        specialisation.slug = specialisation.slug or polish_slugify(specialisation.name or "")[:120]
+
+
+LEGAL_FORM_HINTS = [
+    (re.compile(r"\bsp\.?\s*z\s*o\.?\s*o\.?", re.IGNORECASE), Coordinator.LegalForm.LLC),
+    (re.compile(r"\bS\.\s?A\.?$"), Coordinator.LegalForm.JSC),
+    (re.compile(r"^stowarzyszenie\b", re.IGNORECASE), Coordinator.LegalForm.ASSOCIATION),
+    (re.compile(r"^fundacja\b", re.IGNORECASE), Coordinator.LegalForm.FOUNDATION),
+]
+
+
+def guess_legal_form(name):
+    for pattern, form in LEGAL_FORM_HINTS:
+        if pattern.search(name):
+            return form
+    return Coordinator.LegalForm.OTHER
+
+
+class CoordinatorResource(RegistryResource):
+    kind = "coordinators"
+    name = text("name", "Nazwa")
+    slug = text("slug", "Identyfikator")
+    legal_form = choice("legal_form", "Forma prawna", Coordinator.LegalForm.choices)
+    nip = Column("nip", "NIP", DigitsWidget())
+    regon = Column("regon", "REGON", DigitsWidget())
+    krs = Column("krs", "KRS", DigitsWidget())
+    street = text("street", "Ulica i numer")
+    postal_code = text("postal_code", "Kod pocztowy")
+    city = text("city", "Miejscowość")
+    voivodeship = Column("voivodeship", "Województwo", voivodeship_widget())
+    website = text("website", "Strona WWW")
+    email = text("email", "E-mail")
+
+    class Meta(RegistryResource.Meta):
+        model = Coordinator
+
+    def find_existing(self, row):
+        nip = compact_digits(_cell(row, "NIP"))
+        if nip:
+            found = Coordinator.objects.filter(nip=nip).first()
+            if found:
+                return found
+        slug = _cell(row, "Identyfikator")
+        return (slug and Coordinator.objects.filter(slug=slug).first()) or _by_name(
+            Coordinator.objects, _cell(row, "Nazwa")
+        )
+
+
+class ClusterResource(RegistryResource):
+    kind = "clusters"
+    name = text("name", "Nazwa")
+    slug = text("slug", "Identyfikator")
+    short_name = text("short_name", "Nazwa skrócona")
+    cluster_kind = choice("kind", "Rodzaj", Cluster.Kind.choices)
+    in_registration = boolean("in_registration", "W fazie rejestracji")
+    founded_year = integer("founded_year", "Rok założenia")
+    city = text("city", "Miejscowość")
+    voivodeship = Column("voivodeship", "Województwo", voivodeship_widget())
+    specialisations = Column(
+        "specialisations",
+        "Specjalizacje",
+        NameListWidget(Specialisation, create_defaults=lambda n: {"slug": polish_slugify(n)[:120]}),
+        m2m_add=False,
+    )
+    coordinator = RelatedColumn("Koordynator")
+    coordinator_nip = RelatedColumn("NIP koordynatora", DigitsWidget())
+    coordinator_since = RelatedColumn("Koordynator od", DateWidget())
+    former_names = RelatedColumn("Dawne nazwy", PeriodListWidget())
+    member_counts = RelatedColumn("Liczba członków", MemberCountsWidget())
+    labels = RelatedColumn("Certyfikaty zarządzania", LabelsWidget())
+    website = text("website", "Strona WWW")
+    description = text("description", "Opis")
+    published = boolean("published", "Opublikowany")
+
+    class Meta(RegistryResource.Meta):
+        model = Cluster
+
+    def get_queryset(self):
+        return Cluster.objects.prefetch_related(
+            "specialisations",
+            "former_names",
+            "member_counts",
+            "labels",
+            Prefetch(
+                "representations", queryset=Representation.objects.select_related("coordinator")
+            ),
+        )
+
+    def find_existing(self, row):
+        slug = _cell(row, "Identyfikator")
+        if slug:
+            found = Cluster.objects.filter(slug=slug).first()
+            if found:
+                return found
+        name = _cell(row, "Nazwa")
+        return Cluster.objects.matching_name(name).first() if name else None
+
+    # The current coordinator: the open-ended representation, or the one covering today.
+    def current_representation(self, cluster):
+        terms = list(cluster.representations.select_related("coordinator"))
+        open_ended = [t for t in terms if t.until is None]
+        return (open_ended or [t for t in terms if t.covers(today())] or [None])[-1]
+
+    def get_coordinator(self, cluster):
+        term = self.current_representation(cluster) if cluster.pk else None
+        return term.coordinator.name if term else ""
+
+    def get_coordinator_nip(self, cluster):
+        term = self.current_representation(cluster) if cluster.pk else None
+        return term.coordinator.nip if term else ""
+
+    def get_coordinator_since(self, cluster):
+        term = self.current_representation(cluster) if cluster.pk else None
+        return term.since if term else None
+
+    def prepare_instance(self, cluster, values, errors):
+        # A row that found the cluster by a former name does not rename it back.
+        if cluster.pk and cluster.former_names.filter(name__iexact=cluster.name).exists():
+            cluster.name = Cluster.objects.values_list("name", flat=True).get(pk=cluster.pk)
+        if values.get("coordinator_nip") and not values.get("coordinator"):
+            errors["coordinator"] = _("Give the coordinator's name with its NIP.")
+        elif values.get("coordinator_nip"):
+            try:
+                validate_nip(values["coordinator_nip"])
+            except ValidationError as error:
+                errors["coordinator_nip"] = error
+
+    def save_related(self, cluster, values):
+        name = values.pop("coordinator", None)
+        nip = values.pop("coordinator_nip", "")
+        since_given = "coordinator_since" in values
+        since = values.pop("coordinator_since", None)
+        if name:
+            self.save_coordinator(cluster, name, nip, since, since_given)
+        super().save_related(cluster, values)
+
+    def save_coordinator(self, cluster, name, nip, since, since_given):
+        """Match the coordinator by NIP, else by name, else create it; a different one
+        than today's ends the current representation and starts a new one."""
+        coordinator = (nip and Coordinator.objects.filter(nip=nip).first()) or _by_name(
+            Coordinator.objects, name
+        )
+        if coordinator is None:
+            coordinator = self.save_child(
+                Coordinator(name=name, nip=nip, legal_form=guess_legal_form(name))
+            )
+        elif nip and not coordinator.nip:
+            coordinator.nip = nip
+            self.save_child(coordinator)
+        current = self.current_representation(cluster)
+        if current and current.coordinator_id == coordinator.pk:
+            if since_given and current.since != since:
+                current.since = since
+                self.save_child(current)
+            return
+        start = since if since is not None else (today() if current else None)
+        if current:
+            current.until = start - datetime.timedelta(days=1) if start else today()
+            self.save_child(current)
+        self.save_child(Representation(cluster=cluster, coordinator=coordinator, since=start))
+
+    def get_former_names(self, cluster):
+        if not cluster.pk:
+            return []
+        return [(f.name, f.used_from_year, f.used_until_year) for f in cluster.former_names.all()]
+
+    def set_former_names(self, cluster, items):
+        _sync(
+            self,
+            cluster.former_names.all(),
+            items,
+            key=lambda f: (f.name, f.used_from_year, f.used_until_year),
+            make=lambda i: ClusterFormerName(
+                cluster=cluster, name=i[0], used_from_year=i[1], used_until_year=i[2]
+            ),
+        )
+
+    def get_member_counts(self, cluster):
+        if not cluster.pk:
+            return []
+        return sorted(
+            (
+                (m.year, m.firms, m.strategic_partners, m.approximate)
+                for m in cluster.member_counts.all()
+            ),
+            reverse=True,
+        )
+
+    def set_member_counts(self, cluster, items):
+        _sync(
+            self,
+            cluster.member_counts.all(),
+            items,
+            key=lambda m: (m.year, m.firms, m.strategic_partners, m.approximate),
+            make=lambda i: MemberCount(
+                cluster=cluster, year=i[0], firms=i[1], strategic_partners=i[2], approximate=i[3]
+            ),
+        )
+
+    def get_labels(self, cluster):
+        if not cluster.pk:
+            return []
+        return [
+            (label.level, label.awarded_on, label.valid_until, label.reported_year)
+            for label in cluster.labels.all()
+        ]
+
+    def set_labels(self, cluster, items):
+        _sync(
+            self,
+            cluster.labels.all(),
+            items,
+            key=lambda label: (
+                label.level,
+                label.awarded_on,
+                label.valid_until,
+                label.reported_year,
+            ),
+            make=lambda i: ClusterLabel(
+                cluster=cluster, level=i[0], awarded_on=i[1], valid_until=i[2], reported_year=i[3]
+            ),
+        )
+
+
+def _sync(resource, existing, items, key, make):
+    """Make the related rows equal `items`: delete what is gone, add what is new."""
+    wanted = set(items)
+    have = {}
+    for obj in existing:
+        if key(obj) in wanted and key(obj) not in have:
+            have[key(obj)] = obj
+        else:
+            resource.attribute(obj)
+            obj.delete()
+    for item in items:
+        if item not in have:
+            have[item] = resource.save_child(make(item))
+
+
+class RoundResource(RegistryResource):
+    kind = "rounds"
+    required_columns = ("name", "year", "organiser")
+    name = text("name", "Nazwa")
+    slug = text("slug", "Identyfikator")
+    round_kind = choice("kind", "Rodzaj", Round.Kind.choices)
+    number = integer("number", "Numer")
+    year = integer("year", "Rok")
+    organiser = RelatedColumn("Organizator", InstitutionWidget())
+    co_organiser = RelatedColumn("Współorganizator", InstitutionWidget())
+    call_opens = date("call_opens", "Nabór od")
+    call_closes = date("call_closes", "Nabór do")
+    results_date = date("results_date", "Ogłoszenie wyników")
+    gala_date = date("gala_date", "Gala")
+    max_points = integer("max_points", "Maksimum punktów")
+    pass_threshold = integer("pass_threshold", "Próg punktowy")
+    status_valid_until = date("status_valid_until", "Status ważny do")
+    applications_reported = integer("applications_reported", "Wnioski (wg ogłoszenia)")
+    awards_reported = integer("awards_reported", "Nadania statusu (wg ogłoszenia)")
+    description = text("description", "Opis")
+
+    class Meta(RegistryResource.Meta):
+        model = Round
+
+    def get_queryset(self):
+        return Round.objects.select_related("organiser", "co_organiser")
+
+    def find_existing(self, row):
+        slug = _cell(row, "Identyfikator")
+        return (slug and Round.objects.filter(slug=slug).first()) or _by_name(
+            Round.objects, _cell(row, "Nazwa")
+        )
+
+    def get_organiser(self, round_):
+        return round_.organiser.name if round_.organiser_id else ""
+
+    def get_co_organiser(self, round_):
+        return round_.co_organiser.name if round_.co_organiser_id else ""
+
+    def prepare_instance(self, round_, values, errors):
+        # Foreign keys must be set before validation; institutions are created as named.
+        if "organiser" in values:
+            if not values["organiser"]:
+                errors["organiser"] = _("Name the institution that organised the round.")
+            else:
+                round_.organiser = InstitutionWidget.resolve(values["organiser"])
+        if "co_organiser" in values:
+            round_.co_organiser = InstitutionWidget.resolve(values["co_organiser"])
+        round_.slug = round_.slug or polish_slugify(round_.name or "")[:150]
+
+
+def round_by_name(name):
+    name = squash_spaces(str(name or ""))
+    if not name:
+        raise ValueError(_("Name the round."))
+    found = Round.objects.filter(slug=name).first() or _by_name(Round.objects, name)
+    if found is None:
+        raise ValueError(_("There is no round “%(value)s”.") % {"value": name})
+    return found
+
+
+def cluster_by_name(name):
+    name = squash_spaces(str(name or ""))
+    if not name:
+        raise ValueError(_("Name the cluster."))
+    found = Cluster.objects.filter(slug=name).first() or Cluster.objects.matching_name(name).first()
+    if found is None:
+        raise ValueError(
+            _("There is no cluster “%(value)s” (nor one formerly so named).") % {"value": name}
+        )
+    return found
+
+
+class ClusterRoundKeyMixin:
+    """Rows of awards and applications are keyed by (cluster, round), both by name."""
+
+    def find_existing(self, row):
+        try:
+            cluster = cluster_by_name(row.get("Klaster"))
+            round_ = round_by_name(row.get("Runda"))
+        except ValueError:
+            return None
+        return self._meta.model.objects.filter(cluster=cluster, round=round_).first()
+
+    def get_cluster(self, obj):
+        return obj.cluster.name if obj.cluster_id else ""
+
+    def get_round(self, obj):
+        return obj.round.name if obj.round_id else ""
+
+    def prepare_instance(self, obj, values, errors):
+        for name, finder in (("cluster", cluster_by_name), ("round", round_by_name)):
+            if name not in values:
+                errors[name] = _("The column is missing.")
+                continue
+            try:
+                setattr(obj, name, finder(values[name]))
+            except ValueError as error:
+                errors[name] = str(error)
+
+
+class StageResource(RegistryResource):
+    kind = "stages"
+    required_columns = ("round", "order", "stage_kind")
+    round = RelatedColumn("Runda")
+    order = integer("order", "Kolejność")
+    stage_kind = choice("kind", "Etap", EvaluationStage.Kind.choices)
+    max_points = integer("max_points", "Maksimum punktów")
+    experts = integer("experts", "Liczba ekspertów")
+    description = text("description", "Opis")
+
+    class Meta(RegistryResource.Meta):
+        model = EvaluationStage
+
+    def get_queryset(self):
+        return EvaluationStage.objects.select_related("round")
+
+    def find_existing(self, row):
+        try:
+            round_ = round_by_name(row.get("Runda"))
+            order = int(DecimalWidget().clean(row.get("Kolejność")))
+        except (ValueError, TypeError):
+            return None
+        return EvaluationStage.objects.filter(round=round_, order=order).first()
+
+    def get_round(self, stage):
+        return stage.round.name if stage.round_id else ""
+
+    def prepare_instance(self, stage, values, errors):
+        try:
+            stage.round = round_by_name(values.get("round"))
+        except ValueError as error:
+            errors["round"] = str(error)
+
+
+STAGE_RESULT_WIDGET = ChoiceWidget(StageResult.Result.choices, blank=True)
+STAGE_COLUMNS = {
+    EvaluationStage.Kind.FORMAL: "Ocena formalna",
+    EvaluationStage.Kind.MERIT: "Ocena merytoryczna",
+    EvaluationStage.Kind.PARAMETRIC: "Ocena parametryczna",
+    EvaluationStage.Kind.PANEL: "Panel Ekspertów",
+}
+
+
+def _stage_result(application, stage_kind):
+    if not application.pk:
+        return None
+    return next((r for r in application.stage_results.all() if r.stage.kind == stage_kind), None)
+
+
+def _stage_value(stage_kind, part):
+    def get(application):
+        result = _stage_result(application, stage_kind)
+        if result is None:
+            return [] if part == "experts" else None
+        if part == "experts":
+            return [
+                s.points for s in sorted(result.expert_scores.all(), key=lambda s: s.expert_number)
+            ]
+        return getattr(result, part)
+
+    return get
+
+
+class ApplicationResource(ClusterRoundKeyMixin, RegistryResource):
+    """One row per application; for each kind of evaluation stage its result, its points
+    and the points of each independent expert ('32; 32,5')."""
+
+    kind = "applications"
+    required_columns = ("cluster", "round")
+    cluster = RelatedColumn("Klaster")
+    round = RelatedColumn("Runda")
+    submitted_on = date("submitted_on", "Data złożenia")
+    outcome = choice("outcome", "Rozstrzygnięcie", Application.Outcome.choices)
+    total_points = Column("total_points", "Punkty łącznie", DecimalWidget())
+    scores_published = boolean("scores_published", "Punkty opublikowane")
+    note = text("note", "Uwagi")
+
+    class Meta(RegistryResource.Meta):
+        model = Application
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for stage_kind, label in STAGE_COLUMNS.items():
+            for part, suffix, widget in (
+                ("result", "wynik", STAGE_RESULT_WIDGET),
+                ("points", "punkty", DecimalWidget()),
+                ("experts", "punkty ekspertów", PointsListWidget()),
+            ):
+                self.fields[f"{stage_kind}_{part}"] = RelatedColumn(
+                    f"{label} – {suffix}", widget, getter=_stage_value(stage_kind, part)
+                )
+
+    def get_queryset(self):
+        return Application.objects.select_related("cluster", "round").prefetch_related(
+            "stage_results__stage", "stage_results__expert_scores"
+        )
+
+    def prepare_instance(self, application, values, errors):
+        super().prepare_instance(application, values, errors)
+        if not application.round_id:
+            return
+        stages = {s.kind: s for s in application.round.stages.all()}
+        for stage_kind in STAGE_COLUMNS:
+            if self._stage_values(values, stage_kind) and stage_kind not in stages:
+                errors[f"{stage_kind}_result"] = _(
+                    "The round “%(round)s” has no stage “%(stage)s”."
+                ) % {"round": application.round, "stage": EvaluationStage.Kind(stage_kind).label}
+
+    @staticmethod
+    def _stage_values(values, stage_kind):
+        result = values.get(f"{stage_kind}_result") or ""
+        points = values.get(f"{stage_kind}_points")
+        experts = values.get(f"{stage_kind}_experts") or []
+        return (result, points, experts) if (result or points is not None or experts) else None
+
+    def save_related(self, application, values):
+        for stage_kind in STAGE_COLUMNS:
+            self._save_stage(application, stage_kind, self._stage_values(values, stage_kind))
+
+    def _save_stage(self, application, stage_kind, given):
+        existing = _stage_result(application, stage_kind)
+        if given is None:
+            if existing:
+                self.attribute(existing).delete()
+            return
+        result_value, points, experts = given
+        result = existing or StageResult(
+            application=application, stage=application.round.stages.get(kind=stage_kind)
+        )
+        result.result = result_value or StageResult.Result.PENDING
+        result.points = points
+        self.save_child(result)
+        have = {s.expert_number: s for s in result.expert_scores.all()}
+        for number, expert_points in enumerate(experts, start=1):
+            score = have.pop(number, None) or ExpertScore(stage_result=result, expert_number=number)
+            if score.points != expert_points:
+                score.points = expert_points
+                self.save_child(score)
+        for leftover in have.values():
+            self.attribute(leftover).delete()
+
+
+class StatusAwardResource(ClusterRoundKeyMixin, RegistryResource):
+    kind = "awards"
+    required_columns = ("cluster", "round")
+    cluster = RelatedColumn("Klaster")
+    round = RelatedColumn("Runda")
+    award_kind = choice("kind", "Rodzaj", StatusAward.Kind.choices)
+    certificate_date = date("certificate_date", "Data certyfikatu")
+    valid_from = date("valid_from", "Ważny od")
+    valid_until = date("valid_until", "Ważny do")
+    dates_estimated = boolean("dates_estimated", "Daty szacunkowe")
+    note = text("note", "Uwagi")
+
+    class Meta(RegistryResource.Meta):
+        model = StatusAward
+
+    def get_queryset(self):
+        return StatusAward.objects.select_related("cluster", "round")
+
+    def prepare_instance(self, award, values, errors):
+        super().prepare_instance(award, values, errors)
+        # The award is the outcome of the cluster's application in that round, when recorded.
+        if award.cluster_id and award.round_id:
+            award.application = Application.objects.filter(
+                cluster=award.cluster, round=award.round
+            ).first()
+
+
+ROLE_WIDGET = ChoiceWidget(Role.choices)
+
+
+def organisation_by_name(name):
+    """A cluster or else an institution called `name` (now or formerly): (cluster, institution)."""
+    if not name:
+        return None, None
+    cluster = Cluster.objects.matching_name(name).first()
+    if cluster:
+        return cluster, None
+    institution = InstitutionWidget.resolve(name, create=False)
+    if institution:
+        return None, institution
+    raise ValueError(_("No cluster or institution is called “%(value)s”.") % {"value": name})
+
+
+class PersonRolesWidget(TextWidget):
+    """One role a line: 'role | cluster or institution | title as stated | year'."""
+
+    def clean(self, value, row=None, **kwargs):
+        roles = []
+        for line in str(value or "").splitlines():
+            parts = [squash_spaces(p) for p in line.split("|")]
+            if not parts[0]:
+                continue
+            if len(parts) != 4:
+                raise ValueError(
+                    _("“%(value)s” should look like “role | organisation | title | year”.")
+                    % {"value": line}
+                )
+            year = int(DecimalWidget().clean(parts[3])) if parts[3] else None
+            roles.append((ROLE_WIDGET.clean(parts[0]), parts[1], parts[2], year))
+        return roles
+
+    def render(self, value, obj=None, **kwargs):
+        return "\n".join(
+            " | ".join([ROLE_WIDGET.render(role), organisation, title, str(year or "")])
+            for role, organisation, title, year in value or []
+        )
+
+
+class PersonResource(RegistryResource):
+    kind = "people"
+    name = text("name", "Imię i nazwisko")
+    email = text("email", "E-mail (tylko dla pracowników)")
+    phone = text("phone", "Telefon (tylko dla pracowników)")
+    roles = RelatedColumn("Role", PersonRolesWidget())
+
+    class Meta(RegistryResource.Meta):
+        model = Person
+
+    def get_queryset(self):
+        return Person.objects.prefetch_related("roles__cluster", "roles__institution")
+
+    def find_existing(self, row):
+        return _by_name(Person.objects, _cell(row, "Imię i nazwisko"))
+
+    def prepare_instance(self, person, values, errors):
+        for _role, organisation, _title, _year in values.get("roles", []):
+            try:
+                organisation_by_name(organisation)
+            except ValueError as error:
+                errors["roles"] = str(error)
+
+    def get_roles(self, person):
+        if not person.pk:
+            return []
+        return [
+            (r.role, str(r.cluster or r.institution or ""), r.title, r.year)
+            for r in person.roles.all()
+        ]
+
+    def set_roles(self, person, roles):
+        def make(item):
+            role, organisation, title, year = item
+            cluster, institution = organisation_by_name(organisation)
+            return PersonRole(
+                person=person,
+                role=role,
+                cluster=cluster,
+                institution=institution,
+                title=title,
+                year=year,
+            )
+
+        _sync(
+            self,
+            person.roles.select_related("cluster", "institution"),
+            roles,
+            key=lambda r: (r.role, str(r.cluster or r.institution or ""), r.title, r.year),
+            make=make,
+        )

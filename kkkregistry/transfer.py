@@ -1,0 +1,161 @@
+"""Import and export of whole files: the one service the admin and the commands call.
+
+An import is all or nothing: one invalid row and nothing in the file is
+written. Every error names the row as the spreadsheet numbers it (the
+header is row 1), the column and the value.
+"""
+
+from dataclasses import dataclass, field
+
+import tablib
+from django.utils.translation import gettext as _
+
+from clusters.resources import (
+    ApplicationResource,
+    ClusterResource,
+    CoordinatorResource,
+    InstitutionResource,
+    PersonResource,
+    RoundResource,
+    SpecialisationResource,
+    StageResource,
+    StatusAwardResource,
+)
+from events.resources import EventResource, ProjectResource
+
+from .spreadsheets import ImportFileError, read_table, write_csv, write_xlsx
+
+# In the order a whole registry is restored: each kind refers only to earlier ones.
+RESOURCES = [
+    InstitutionResource,
+    SpecialisationResource,
+    CoordinatorResource,
+    ClusterResource,
+    RoundResource,
+    StageResource,
+    ApplicationResource,
+    StatusAwardResource,
+    PersonResource,
+    ProjectResource,
+    EventResource,
+]
+KINDS = {resource.kind: resource for resource in RESOURCES}
+FORMATS = {"csv": write_csv, "xlsx": write_xlsx}
+HEADER_ROW = 1
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def __str__(self):
+        where = _("row %(row)d") % {"row": self.row}
+        if self.column:
+            where += _(", column “%(column)s” (value “%(value)s”)") % {
+                "column": self.column,
+                "value": self.value,
+            }
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    dry_run: bool
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    invalid: int = 0
+    errors: list = field(default_factory=list)
+
+    @property
+    def accepted(self):
+        return not self.errors
+
+    @property
+    def written(self):
+        return self.accepted and not self.dry_run
+
+
+def resource_for(kind, **kwargs):
+    try:
+        return KINDS[kind](**kwargs)
+    except KeyError:
+        raise ImportFileError(
+            _("Unknown kind “%(kind)s”; choose one of: %(kinds)s.")
+            % {"kind": kind, "kinds": ", ".join(KINDS)}
+        ) from None
+
+
+def check_headers(resource, headers):
+    expected = resource.template_headers()
+    unknown = [h for h in headers if h and h not in expected]
+    if unknown:
+        raise ImportFileError(
+            _("Unknown columns: %(unknown)s. The columns of this kind are: %(expected)s.")
+            % {"unknown": ", ".join(unknown), "expected": ", ".join(expected)}
+        )
+    required = [resource.fields[name].column_name for name in resource.required_columns]
+    missing = [column for column in required if column not in headers]
+    if missing:
+        raise ImportFileError(_("Missing columns: %(missing)s.") % {"missing": ", ".join(missing)})
+
+
+def import_file(kind, data, *, user=None, source="", dry_run=False, on_row=None):
+    """Import the bytes of a CSV or XLSX file of `kind`; raises ImportFileError for the file."""
+    resource = resource_for(kind, user=user, source=source, on_row=on_row)
+    dataset = read_table(data)
+    check_headers(resource, dataset.headers)
+    return import_dataset(resource, dataset, dry_run=dry_run)
+
+
+def import_dataset(resource, dataset, dry_run=False):
+    result = resource.import_data(
+        dataset,
+        dry_run=dry_run,
+        raise_errors=False,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+    )
+    report = ImportReport(
+        kind=resource.kind,
+        dry_run=dry_run,
+        new=result.totals["new"],
+        updated=result.totals["update"],
+        unchanged=result.totals["skip"],
+        invalid=result.totals["invalid"] + result.totals["error"],
+    )
+    present = set(dataset.headers)
+    for invalid in result.invalid_rows:
+        values = {
+            column: value
+            for column, value in zip(result.diff_headers, invalid.values, strict=False)
+            if column in present
+        }
+        for key, messages in invalid.error_dict.items():
+            column = resource.column_for(key)
+            for message in messages:
+                report.errors.append(
+                    RowError(
+                        invalid.number + HEADER_ROW, column, str(values.get(column, "")), message
+                    )
+                )
+    for number, errors in result.row_errors():
+        for error in errors:
+            report.errors.append(RowError(number + HEADER_ROW, "", "", str(error.error)))
+    report.errors.sort(key=lambda e: e.row)
+    return report
+
+
+def export_file(kind, queryset=None, file_format="csv"):
+    """The bytes of a file of `kind` in the format import_file reads back."""
+    dataset = resource_for(kind).export(queryset)
+    return FORMATS[file_format](dataset)
+
+
+def template_file(kind, file_format="csv"):
+    """An empty file with the column headers of `kind`, for staff to fill in."""
+    return FORMATS[file_format](tablib.Dataset(headers=resource_for(kind).template_headers()))

@@ -1,0 +1,216 @@
+"""Widgets for the Polish spreadsheet quirks: value <-> cell text.
+
+`clean()` accepts what staff type or Excel writes (dd.mm.yyyy, decimal
+commas, "tak"/"nie", "woj. śląskie"); `render()` writes one canonical form,
+so an exported file imports back to the same values. Errors are ValueErrors
+whose text names the expected form; the importer adds row and column.
+"""
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from import_export import widgets
+
+from clusters.validators import compact_digits
+
+from .text import fold, squash_spaces
+
+DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%y")
+
+
+def _blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class DateWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        if _blank(value):
+            return None
+        if isinstance(value, datetime.datetime):  # XLSX cells
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = str(value).strip()
+        for date_format in DATE_FORMATS:
+            try:
+                return datetime.datetime.strptime(text, date_format).date()
+            except ValueError:
+                continue
+        raise ValueError(
+            _("“%(value)s” is not a date; write dd.mm.yyyy or yyyy-mm-dd.") % {"value": text}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return value.strftime("%d.%m.%Y") if value else ""
+
+
+class DecimalWidget(widgets.Widget):
+    """Accepts a decimal comma and thousands spaces ("1 234,5"); writes a comma."""
+
+    def clean(self, value, row=None, **kwargs):
+        if _blank(value):
+            return None
+        if isinstance(value, int | float | Decimal):
+            return Decimal(str(value))
+        text = re.sub(r"[\s\u00a0]", "", str(value)).replace(",", ".")
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": value}) from None
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        text = f"{value.normalize():f}"
+        return text.replace(".", ",")
+
+
+class IntegerWidget(DecimalWidget):
+    def clean(self, value, row=None, **kwargs):
+        number = super().clean(value, row, **kwargs)
+        if number is None:
+            return None
+        if number != number.to_integral_value():
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
+        return int(number)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class BooleanWidget(widgets.Widget):
+    TRUE = {"tak", "t", "yes", "y", "true", "1", "x", "prawda"}
+    FALSE = {"nie", "n", "no", "false", "0", "falsz", ""}
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        text = fold(str(value if value is not None else ""))
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValueError(
+            _("“%(value)s” is not yes or no; write “tak” or “nie”.") % {"value": value}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return "tak" if value else "nie"
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice by its stored value or its label in Polish or English, any case or accents."""
+
+    def __init__(self, choices, blank=False, prefixes=()):
+        self.choices = list(choices)
+        self.blank = blank
+        self.prefixes = tuple(fold(p) for p in prefixes)
+        super().__init__()
+
+    def _lookup(self):
+        table = {}
+        for value, label in self.choices:
+            table[fold(value)] = value
+            for language in ("pl", "en"):
+                with translation.override(language):
+                    table[fold(str(label))] = value
+        return table
+
+    def clean(self, value, row=None, **kwargs):
+        if _blank(value):
+            if self.blank:
+                return ""
+            raise ValueError(_("This column cannot be empty."))
+        key = fold(str(value))
+        for prefix in self.prefixes:
+            if key.startswith(prefix):
+                key = key[len(prefix) :].strip()
+        try:
+            return self._lookup()[key]
+        except KeyError:
+            with translation.override("pl"):
+                allowed = ", ".join(str(label) for _value, label in self.choices)
+            raise ValueError(
+                _("“%(value)s” is not one of: %(allowed)s.") % {"value": value, "allowed": allowed}
+            ) from None
+
+    def render(self, value, obj=None, **kwargs):
+        # Exports are in Polish whatever the exporting user's language, so files stay stable.
+        with translation.override("pl"):
+            return str(dict(self.choices).get(value, value or ""))
+
+
+def voivodeship_widget():
+    from localflavor.pl.pl_voivodeships import VOIVODESHIP_CHOICES
+
+    # "woj. śląskie", "Województwo Śląskie", "slaskie", "Silesian" all mean the same.
+    return ChoiceWidget(VOIVODESHIP_CHOICES, blank=True, prefixes=("województwo", "woj."))
+
+
+class TextWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a number Excel stored in a text column
+        return str(value).strip()
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class DigitsWidget(TextWidget):
+    """NIP, REGON, KRS: '526-025-02-74' and 'PL5260250274' are the same number."""
+
+    def clean(self, value, row=None, **kwargs):
+        return compact_digits(super().clean(value, row, **kwargs))
+
+
+class PointsListWidget(widgets.Widget):
+    """Points of several experts in one cell: '32; 32,5'."""
+
+    def clean(self, value, row=None, **kwargs):
+        parts = re.split(r"\s*;\s*", str(value or "").strip())
+        return [DecimalWidget().clean(part) for part in parts if part]
+
+    def render(self, value, obj=None, **kwargs):
+        return "; ".join(DecimalWidget().render(points) for points in value or [])
+
+
+class NameListWidget(widgets.ManyToManyWidget):
+    """Related objects by name in one cell, separated by semicolons; unknown names are created."""
+
+    separator = ";"
+
+    def __init__(self, model, field="name", create_defaults=None):
+        super().__init__(model, separator=self.separator, field=field)
+        # Attributes, other than the name, of an object created for an unknown name.
+        self.create_defaults = create_defaults or (lambda name: {})
+
+    def names(self, value):
+        if _blank(value):
+            return []
+        seen = {}
+        for name in str(value).split(self.separator):
+            name = squash_spaces(name)
+            if name:
+                seen.setdefault(name.lower(), name)
+        return list(seen.values())
+
+    def clean(self, value, row=None, **kwargs):
+        objects = []
+        for name in self.names(value):
+            obj = self.model.objects.filter(**{f"{self.field}__iexact": name}).first()
+            if obj is None:
+                obj = self.model(**{self.field: name}, **self.create_defaults(name))
+                obj.full_clean()
+                obj.save()
+            objects.append(obj)
+        return objects
+
+    def render(self, value, obj=None, **kwargs):
+        items = value.all() if hasattr(value, "all") else value or []
+        return "; ".join(sorted((getattr(o, self.field) for o in items), key=fold))
