@@ -13,7 +13,9 @@ PYTHON ?= $(shell cd "$(ROOT)" && for p in python3.12 python3.13 python3; do \
 # Development defaults for the local commands; a real deployment sets its own.
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: install run test lint format migrations-check messages check clean
+BENCH_ROWS ?= 10000 100000
+
+.PHONY: install run test lint format migrations-check messages check clean bench
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required" >&2; exit 1; }
@@ -46,6 +48,10 @@ migrations-check: install
 messages: install
 	cd "$(ROOT)" && $(DEV_ENV) $(BIN)/python manage.py makemessages -l pl -l en --ignore=.venv --no-obsolete
 	cd "$(ROOT)" && $(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
+
+# Import throughput beside bare bulk_create; writes bench/results.json (git-ignored).
+bench: install
+	cd "$(ROOT)" && for rows in $(BENCH_ROWS); do $(BIN)/python bench/import_bench.py --rows $$rows || exit 1; done
 
 check: lint migrations-check test
 

@@ -338,12 +338,7 @@ class ClusterResource(RegistryResource):
     founded_year = integer("founded_year", "Rok założenia")
     city = text("city", "Miejscowość")
     voivodeship = Column("voivodeship", "Województwo", voivodeship_widget())
-    specialisations = Column(
-        "specialisations",
-        "Specjalizacje",
-        NameListWidget(Specialisation, create_defaults=lambda n: {"slug": polish_slugify(n)[:120]}),
-        m2m_add=False,
-    )
+    specialisations = RelatedColumn("Specjalizacje", NameListWidget())
     coordinator = RelatedColumn("Koordynator")
     coordinator_nip = RelatedColumn("NIP koordynatora", DigitsWidget())
     coordinator_since = RelatedColumn("Koordynator od", DateWidget())
@@ -368,14 +363,49 @@ class ClusterResource(RegistryResource):
             ),
         )
 
+    def before_import(self, dataset, **kwargs):
+        # One query per kind of lookup for the whole file instead of several per row.
+        self._cluster_keys = {}
+        for pk, name, slug in Cluster.objects.values_list("pk", "name", "slug"):
+            self._cluster_keys[name.lower()] = pk
+            self._cluster_keys["slug:" + slug] = pk
+        for pk, name in ClusterFormerName.objects.values_list("cluster_id", "name"):
+            self._cluster_keys.setdefault(name.lower(), pk)
+        self._coordinators = {}
+        for coordinator in Coordinator.objects.all():
+            self._remember_coordinator(coordinator)
+        self._specialisations = {s.name.lower(): s for s in Specialisation.objects.all()}
+
+    def _remember_coordinator(self, coordinator):
+        self._coordinators[coordinator.name.lower()] = coordinator
+        if coordinator.nip:
+            self._coordinators["nip:" + coordinator.nip] = coordinator
+
     def find_existing(self, row):
-        slug = _cell(row, "Identyfikator")
-        if slug:
-            found = Cluster.objects.filter(slug=slug).first()
-            if found:
-                return found
-        name = _cell(row, "Nazwa")
-        return Cluster.objects.matching_name(name).first() if name else None
+        slug, name = _cell(row, "Identyfikator"), _cell(row, "Nazwa")
+        pk = self._cluster_keys.get("slug:" + slug) or self._cluster_keys.get(name.lower())
+        return Cluster.objects.filter(pk=pk).first() if pk else None
+
+    def after_save_instance(self, instance, row, **kwargs):
+        self._cluster_keys[instance.name.lower()] = instance.pk
+        self._cluster_keys["slug:" + instance.slug] = instance.pk
+        super().after_save_instance(instance, row, **kwargs)
+
+    def get_specialisations(self, cluster):
+        return [s.name for s in cluster.specialisations.all()] if cluster.pk else []
+
+    def set_specialisations(self, cluster, names):
+        wanted = []
+        for name in names:
+            specialisation = self._specialisations.get(name.lower())
+            if specialisation is None:
+                specialisation = self.save_child(
+                    Specialisation(name=name, slug=polish_slugify(name)[:120])
+                )
+                self._specialisations[name.lower()] = specialisation
+            wanted.append(specialisation)
+        if set(cluster.specialisations.all()) != set(wanted):
+            cluster.specialisations.set(wanted)
 
     # The current coordinator: the open-ended representation, or the one covering today.
     def current_representation(self, cluster):
@@ -419,8 +449,8 @@ class ClusterResource(RegistryResource):
     def save_coordinator(self, cluster, name, nip, since, since_given):
         """Match the coordinator by NIP, else by name, else create it; a different one
         than today's ends the current representation and starts a new one."""
-        coordinator = (nip and Coordinator.objects.filter(nip=nip).first()) or _by_name(
-            Coordinator.objects, name
+        coordinator = (nip and self._coordinators.get("nip:" + nip)) or self._coordinators.get(
+            name.lower()
         )
         if coordinator is None:
             coordinator = self.save_child(
@@ -429,6 +459,7 @@ class ClusterResource(RegistryResource):
         elif nip and not coordinator.nip:
             coordinator.nip = nip
             self.save_child(coordinator)
+        self._remember_coordinator(coordinator)
         current = self.current_representation(cluster)
         if current and current.coordinator_id == coordinator.pk:
             if since_given and current.since != since:
@@ -439,7 +470,10 @@ class ClusterResource(RegistryResource):
         if current:
             current.until = start - datetime.timedelta(days=1) if start else today()
             self.save_child(current)
-        self.save_child(Representation(cluster=cluster, coordinator=coordinator, since=start))
+        # A new open-ended term satisfies every constraint: no validation queries needed.
+        self.save_child(
+            Representation(cluster=cluster, coordinator=coordinator, since=start), validate=False
+        )
 
     def get_former_names(self, cluster):
         if not cluster.pk:

@@ -139,9 +139,10 @@ class RegistryResource(resources.Resource):
         obj._change_reason = self.source
         return obj
 
-    def save_child(self, obj):
+    def save_child(self, obj, validate=True):
         self.attribute(obj)
-        obj.full_clean()
+        if validate:
+            obj.full_clean()
         obj.save()
         return obj
 

@@ -128,7 +128,14 @@ def import_dataset(resource, dataset, dry_run=False):
         unchanged=result.totals["skip"],
         invalid=result.totals["invalid"] + result.totals["error"],
     )
-    present = set(dataset.headers)
+    report.errors = row_errors(result, resource, dataset.headers)
+    return report
+
+
+def row_errors(result, resource, headers):
+    """Every error of an import result, as spreadsheet row, column, value and message."""
+    errors = []
+    present = set(headers)
     for invalid in result.invalid_rows:
         values = {
             column: value
@@ -138,16 +145,15 @@ def import_dataset(resource, dataset, dry_run=False):
         for key, messages in invalid.error_dict.items():
             column = resource.column_for(key)
             for message in messages:
-                report.errors.append(
+                errors.append(
                     RowError(
                         invalid.number + HEADER_ROW, column, str(values.get(column, "")), message
                     )
                 )
-    for number, errors in result.row_errors():
-        for error in errors:
-            report.errors.append(RowError(number + HEADER_ROW, "", "", str(error.error)))
-    report.errors.sort(key=lambda e: e.row)
-    return report
+    for number, row_failures in result.row_errors():
+        for failure in row_failures:
+            errors.append(RowError(number + HEADER_ROW, "", "", str(failure.error)))
+    return sorted(errors, key=lambda e: e.row)
 
 
 def export_file(kind, queryset=None, file_format="csv"):

@@ -180,37 +180,16 @@ class PointsListWidget(widgets.Widget):
         return "; ".join(DecimalWidget().render(points) for points in value or [])
 
 
-class NameListWidget(widgets.ManyToManyWidget):
-    """Related objects by name in one cell, separated by semicolons; unknown names are created."""
+class NameListWidget(TextWidget):
+    """Names in one cell separated by semicolons: 'Chemia; Lotnictwo'. Duplicates are dropped."""
 
-    separator = ";"
-
-    def __init__(self, model, field="name", create_defaults=None):
-        super().__init__(model, separator=self.separator, field=field)
-        # Attributes, other than the name, of an object created for an unknown name.
-        self.create_defaults = create_defaults or (lambda name: {})
-
-    def names(self, value):
-        if _blank(value):
-            return []
+    def clean(self, value, row=None, **kwargs):
         seen = {}
-        for name in str(value).split(self.separator):
+        for name in str(value or "").split(";"):
             name = squash_spaces(name)
             if name:
                 seen.setdefault(name.lower(), name)
         return list(seen.values())
 
-    def clean(self, value, row=None, **kwargs):
-        objects = []
-        for name in self.names(value):
-            obj = self.model.objects.filter(**{f"{self.field}__iexact": name}).first()
-            if obj is None:
-                obj = self.model(**{self.field: name}, **self.create_defaults(name))
-                obj.full_clean()
-                obj.save()
-            objects.append(obj)
-        return objects
-
     def render(self, value, obj=None, **kwargs):
-        items = value.all() if hasattr(value, "all") else value or []
-        return "; ".join(sorted((getattr(o, self.field) for o in items), key=fold))
+        return "; ".join(sorted(value or [], key=fold))

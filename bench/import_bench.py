@@ -1,0 +1,151 @@
+"""Import throughput of `import_csv clusters` beside a bare bulk_create of the same rows.
+
+Each size runs in a fresh SQLite database (or the PostgreSQL database that
+DATABASE_URL names, emptied first): generate a realistic Windows-1250
+semicolon file, time the import, time a re-import of the same file (all
+rows unchanged), and time csv -> Cluster -> bulk_create in one transaction
+for the same rows. The ratio of the two rates is the figure that matters;
+both are measured in the same run on the same machine.
+
+    python bench/import_bench.py --rows 10000 [--json bench/results.json]
+
+One size a process (`make bench` runs each), so peak memory is the import's own.
+"""
+
+import argparse
+import csv
+import io
+import json
+import os
+import platform
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+VOIVODESHIPS = ["śląskie", "małopolskie", "mazowieckie", "łódzkie", "lubuskie", "pomorskie"]
+SPECIALISATIONS = ["Lotnictwo", "Chemia", "Motoryzacja", "Turystyka", "Energetyka", "Logistyka"]
+CITIES = ["Łódź", "Kraków", "Gdańsk", "Zielona Góra", "Rzeszów", "Świebodzin", "Żary"]
+WORDS = ["Śląski", "Pomorski", "Żółty", "Łódzki", "Innowacyjny", "Zielony", "Przemysłowy"]
+
+
+def generate(rows, seed=2026):
+    """A clusters file as Excel in Poland saves it: Windows-1250, semicolons."""
+    rng = random.Random(seed)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        ["Nazwa", "Miejscowość", "Województwo", "Specjalizacje", "Koordynator", "Opublikowany"]
+    )
+    for number in range(rows):
+        writer.writerow(
+            [
+                f"{rng.choice(WORDS)} Klaster {rng.choice(SPECIALISATIONS)} nr {number}",
+                rng.choice(CITIES),
+                rng.choice(VOIVODESHIPS),
+                "; ".join(rng.sample(SPECIALISATIONS, 2)),
+                f"Stowarzyszenie Rozwoju Regionu nr {number % max(rows // 20, 1)}",
+                "tak",
+            ]
+        )
+    return buffer.getvalue().encode("cp1250")
+
+
+def setup_django(database_url):
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kkkregistry.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-" + "k" * 60)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+
+
+def bare_bulk_create(data):
+    """The floor: parse the same file and bulk_create plain Cluster rows in one transaction."""
+    from django.db import transaction
+
+    from clusters.models import Cluster
+    from kkkregistry.spreadsheets import decode
+    from kkkregistry.text import polish_slugify
+
+    rows = list(csv.DictReader(io.StringIO(decode(data)), delimiter=";"))
+    with transaction.atomic():
+        objects = [
+            Cluster(
+                name=r["Nazwa"] + " (bulk)",
+                slug=polish_slugify(r["Nazwa"] + " bulk"),
+                city=r["Miejscowość"],
+            )
+            for r in rows
+        ]
+        Cluster.objects.bulk_create(objects, batch_size=1000)
+        transaction.set_rollback(True)
+    return len(rows)
+
+
+def timed(function, *args):
+    start = time.perf_counter()
+    result = function(*args)
+    return result, time.perf_counter() - start
+
+
+def run(size):
+    from kkkregistry.transfer import import_file
+
+    data = generate(size)
+    report, seconds = timed(lambda: import_file("clusters", data, source="bench"))
+    assert report.accepted and report.new == size, report.errors[:3]
+    again, reimport_seconds = timed(lambda: import_file("clusters", data, source="bench"))
+    assert again.unchanged == size
+    _, bulk_seconds = timed(bare_bulk_create, data)
+    return {
+        "rows": size,
+        "import_rows_per_s": round(size / seconds),
+        "reimport_rows_per_s": round(size / reimport_seconds),
+        "bulk_create_rows_per_s": round(size / bulk_seconds),
+        "import_vs_bulk": round(bulk_seconds / seconds, 3),
+        "reimport_vs_import": round(seconds / reimport_seconds, 2),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        setup_django(os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3")
+        result = run(args.rows)
+    print(
+        f"{result['rows']:>7} rows: import {result['import_rows_per_s']:>6}/s, "
+        f"re-import {result['reimport_rows_per_s']:>6}/s, bulk_create "
+        f"{result['bulk_create_rows_per_s']:>7}/s, import/bulk {result['import_vs_bulk']:.3f}, "
+        f"peak RSS {result['peak_rss_mib']} MiB",
+        flush=True,
+    )
+    from django.db import connection
+
+    results = json.loads(args.json.read_text()) if args.json.exists() else {}
+    results["machine"] = {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "database": connection.vendor,
+    }
+    results.setdefault("import", [])
+    results["import"] = [r for r in results["import"] if r["rows"] != args.rows] + [result]
+    args.json.parent.mkdir(exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
