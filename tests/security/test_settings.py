@@ -1,0 +1,100 @@
+"""Production settings: refused without secrets, clean under `check --deploy`, headers on."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.test import Client, override_settings
+
+PRODUCTION = {
+    "SECRET_KEY": "k" * 20 + "Q9v!t2#Lm8@pZ4&sR7*wX1^yB6" + "j" * 10,
+    "DATABASE_URL": "sqlite:////tmp/kkk-production-check.sqlite3",
+    "ALLOWED_HOSTS": "kkk.example.gov.pl",
+}
+
+
+def run_with(env, *args):
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        env=clean | {"DJANGO_SETTINGS_MODULE": "kkkregistry.settings", **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = run_with({k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}, "check")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.parametrize("key", ["short", "django-insecure-" + "x" * 60])
+def test_production_refuses_a_weak_secret_key(key):
+    result = run_with(PRODUCTION | {"SECRET_KEY": key}, "check")
+    assert result.returncode != 0
+    assert "at least 50 characters" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_database_url():
+    result = run_with({k: v for k, v in PRODUCTION.items() if k != "DATABASE_URL"}, "check")
+    assert result.returncode != 0
+    assert "DATABASE_URL is not set" in result.stderr
+
+
+def test_check_deploy_reports_nothing_with_the_documented_production_variables():
+    result = run_with(PRODUCTION, "check", "--deploy", "--fail-level", "DEBUG")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_every_response_carries_the_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert "geolocation=()" in response.headers["Permissions-Policy"]
+
+
+@pytest.mark.django_db
+@override_settings(
+    SECURE_SSL_REDIRECT=True, SECURE_HSTS_SECONDS=31_536_000, SECURE_HSTS_PRELOAD=True
+)
+def test_production_redirects_to_https_and_sends_hsts():
+    client = Client()
+    insecure = client.get("/")
+    assert insecure.status_code == 301
+    assert insecure.url.startswith("https://")
+    secure = client.get("/", secure=True)
+    assert "max-age=31536000" in secure.headers["Strict-Transport-Security"]
+    assert "preload" in secure.headers["Strict-Transport-Security"]
+
+
+def test_cookies_are_secure_and_http_only_in_production():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
+        "s.SESSION_EXPIRE_AT_BROWSER_CLOSE, s.SESSION_COOKIE_AGE)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG"}}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=clean | {"DJANGO_SETTINGS_MODULE": "kkkregistry.settings", **PRODUCTION},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["True", "True", "True", "True", "28800"], result.stderr
