@@ -15,10 +15,12 @@ PRODUCTION = {
 }
 
 
+# What a developer or the test run may have set that a deployment does not.
+NOT_IN_PRODUCTION = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def run_with(env, *args):
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}
-    }
+    clean = {k: v for k, v in os.environ.items() if k not in NOT_IN_PRODUCTION}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         env=clean | {"DJANGO_SETTINGS_MODULE": "kkkregistry.settings", **env},
@@ -88,7 +90,7 @@ def test_cookies_are_secure_and_http_only_in_production():
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
         "s.SESSION_EXPIRE_AT_BROWSER_CLOSE, s.SESSION_COOKIE_AGE)"
     )
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG"}}
+    clean = {k: v for k, v in os.environ.items() if k not in NOT_IN_PRODUCTION}
     result = subprocess.run(
         [sys.executable, "-c", code],
         env=clean | {"DJANGO_SETTINGS_MODULE": "kkkregistry.settings", **PRODUCTION},
