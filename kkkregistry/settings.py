@@ -5,6 +5,7 @@ environment, read once in the block below. Development defaults are safe:
 without DEBUG=1 the registry refuses to start unless SECRET_KEY is set.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "axes",
     "kkkregistry",
     "clusters",
     "events",
@@ -89,6 +91,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lock-out into the lock-out page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "kkkregistry.urls"
@@ -181,6 +190,15 @@ PERMISSIONS_POLICY = (
     "payment=(), picture-in-picture=(), publickey-credentials-get=(), usb=(), "
     "screen-wake-lock=(), xr-spatial-tracking=()"
 )
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures a user name, and
+# separately an address, is locked out for AXES_COOLOFF_TIME; success resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kkkregistry.security.locked_out"
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,

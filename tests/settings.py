@@ -10,3 +10,6 @@ import os
 os.environ.setdefault("DEBUG", "1")
 
 from kkkregistry.settings import *  # noqa: E402,F403
+
+# Hashing passwords slowly is the point in production and only a cost in tests.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
