@@ -2,11 +2,12 @@ import pytest
 from django.utils import translation
 
 
-@pytest.fixture(autouse=True)
-def english_outside_requests():
-    """Tests match the source (English) messages; Polish is the site's default language.
+@pytest.fixture
+def english():
+    """Validation messages in English, the language the model tests match them in.
 
-    Requests still pick their language from the URL through LocaleMiddleware.
+    Outside a request Django speaks LANGUAGE_CODE, Polish; requests still pick
+    their language from the URL through LocaleMiddleware.
     """
     with translation.override("en"):
         yield
