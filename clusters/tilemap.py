@@ -26,7 +26,8 @@ GRID = {
     "subcarpatia": (4, 3),
 }
 COLUMNS, ROWS = 5, 4
-TILE = 100  # SVG units per tile, gap included
+# SVG units per tile, gap included; wide enough for "warmińsko-mazurskie" at 12px.
+TILE_WIDTH, TILE_HEIGHT = 140, 90
 GAP = 4
 # Counts at or above each bound get the next darker shade (shade-0 means none).
 SHADE_BOUNDS = [1, 2, 4, 7]
@@ -48,12 +49,13 @@ def tiles(counts):
                 "name": label,
                 "count": count,
                 "shade": shade(count),
-                "x": column * TILE + GAP / 2,
-                "y": row * TILE + GAP / 2,
-                "size": TILE - GAP,
-                "cx": column * TILE + TILE / 2,
-                "count_y": row * TILE + TILE / 2,
-                "name_y": row * TILE + TILE / 2 + 30,
+                "x": column * TILE_WIDTH + GAP // 2,
+                "y": row * TILE_HEIGHT + GAP // 2,
+                "width": TILE_WIDTH - GAP,
+                "height": TILE_HEIGHT - GAP,
+                "cx": column * TILE_WIDTH + TILE_WIDTH // 2,
+                "count_y": row * TILE_HEIGHT + 42,
+                "name_y": row * TILE_HEIGHT + 70,
             }
         )
     return result

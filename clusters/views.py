@@ -83,8 +83,8 @@ def home(request):
             "map_total": sum(by_voivodeship.values()),
             "tiles": tilemap.tiles(by_voivodeship),
             "unplaced": by_voivodeship.get("", 0),
-            "map_width": tilemap.COLUMNS * tilemap.TILE,
-            "map_height": tilemap.ROWS * tilemap.TILE,
+            "map_width": tilemap.COLUMNS * tilemap.TILE_WIDTH,
+            "map_height": tilemap.ROWS * tilemap.TILE_HEIGHT,
             "by_specialisation": by_specialisation,
             "chart": year_chart(years),
             "latest_round": latest_round(),
@@ -95,9 +95,10 @@ def home(request):
 
 
 def year_chart(years):
-    """Bars for the inline SVG chart: heights relative to the busiest year."""
+    """Bars for the inline SVG chart: whole-unit heights relative to the busiest year."""
     top = max(years.values(), default=0) or 1
     bar, height = 40, 200
+    heights = {year: round(count * height / top) for year, count in years.items()}
     return {
         "width": bar * len(years),
         "height": height,
@@ -109,10 +110,10 @@ def year_chart(years):
                 "count": count,
                 "x": index * bar + 4,
                 "width": bar - 8,
-                "height": count * height / top,
-                "y": height - count * height / top,
-                "count_y": height - count * height / top - 5,
-                "label_x": index * bar + bar / 2,
+                "height": heights[year],
+                "y": height - heights[year],
+                "count_y": height - heights[year] - 5,
+                "label_x": index * bar + bar // 2,
             }
             for index, (year, count) in enumerate(years.items())
         ],

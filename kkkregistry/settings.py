@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_countries",
     "django_filters",
+    # Installed for its Polish catalogue: the voivodeship names ("dolnośląskie").
+    "localflavor",
     "import_export",
     "simple_history",
     "kkkregistry",
