@@ -49,7 +49,8 @@ def test_high_contrast_and_larger_text_pass_axe_and_survive_navigation(
     assert page.locator("html").get_attribute("class") == "contrast large-text"
     page.get_by_role("link", name="Klastry", exact=True).click()
     assert page.locator("html").get_attribute("class") == "contrast large-text"
-    assert page.get_by_role("button", name="Wysoki kontrast").get_attribute("aria-pressed") == "true"
+    contrast = page.get_by_role("button", name="Wysoki kontrast")
+    assert contrast.get_attribute("aria-pressed") == "true"
     screenshot(page, "cluster-list-contrast-desktop")
     assert_accessible(page)
 
