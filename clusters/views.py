@@ -260,4 +260,12 @@ def round_detail(request, slug):
         ),
         slug=slug,
     )
-    return render(request, "clusters/round_detail.html", {"round": round_, "on": today()})
+    estimated = any(
+        award.dates_estimated and award.valid_until != round_.status_valid_until
+        for award in round_.status_awards.all()
+    )
+    return render(
+        request,
+        "clusters/round_detail.html",
+        {"round": round_, "on": today(), "estimated": estimated},
+    )

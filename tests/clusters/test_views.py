@@ -316,3 +316,12 @@ def test_every_public_page_issues_the_same_number_of_queries_for_5_and_500_clust
     add_clusters(495, start=5)
     assert Cluster.objects.count() == 500
     assert count_queries(client, url) == with_five
+
+
+def test_round_page_marks_estimated_years_only_when_a_date_is_estimated(client):
+    exact = StatusAwardFactory(round__slug="runda-dokladna")
+    assert "Estimated" not in text(client.get("/en/rundy/runda-dokladna/"))
+    StatusAwardFactory(round=exact.round, dates_estimated=True, valid_until=D(2025, 6, 1))
+    assert "Estimated: the sources give only the year." in text(
+        client.get("/en/rundy/runda-dokladna/")
+    )
