@@ -10,6 +10,8 @@ def public_site(request):
     return {
         "display_classes": display_classes(request),
         "language_urls": [
-            (code, name, translate_url(path, code)) for code, name in settings.LANGUAGES
+            # Absolute, as hreflang alternates and shared links need.
+            (code, name, request.build_absolute_uri(translate_url(path, code)))
+            for code, name in settings.LANGUAGES
         ],
     }
