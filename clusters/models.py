@@ -373,7 +373,9 @@ class Cluster(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Denormalised for the public search and list (see clusters/search.py); kept
-    # current by save() and by the signals in clusters/signals.py.
+    # current by save() and by the signals in clusters/signals.py. search_text has
+    # no index: a B-tree cannot serve a substring search, and at the registry's
+    # size (hundreds of clusters) a scan takes well under a millisecond.
     search_text = models.TextField(_("search text"), blank=True, editable=False)
     sort_key = models.CharField(
         _("sort key"), max_length=SORT_KEY_LENGTH, blank=True, editable=False, db_index=True
