@@ -1,6 +1,6 @@
 import csv
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import ListView
@@ -49,7 +49,8 @@ def latest_round():
                 "status_awards", filter=Q(status_awards__cluster__published=True), distinct=True
             ),
         )
-        .order_by("-year", "-results_date", "-pk")
+        # nulls_last: PostgreSQL and SQLite disagree on where NULLs go otherwise.
+        .order_by("-year", F("results_date").desc(nulls_last=True), "-pk")
         .first()
     )
 
@@ -226,7 +227,7 @@ def round_list(request):
                 "status_awards", filter=Q(status_awards__cluster__published=True), distinct=True
             ),
         )
-        .order_by("-year", "-number")
+        .order_by("-year", F("number").desc(nulls_last=True), "name")
     )
     return render(request, "clusters/round_list.html", {"rounds": rounds})
 
