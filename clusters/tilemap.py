@@ -29,6 +29,8 @@ COLUMNS, ROWS = 5, 4
 # SVG units per tile, gap included; wide enough for "warmińsko-mazurskie" at 12px.
 TILE_WIDTH, TILE_HEIGHT = 140, 90
 GAP = 4
+# Names longer than this many characters are squeezed to fit the tile (SVG textLength).
+LONG_NAME = 14
 # Counts at or above each bound get the next darker shade (shade-0 means none).
 SHADE_BOUNDS = [1, 2, 4, 7]
 
@@ -43,6 +45,7 @@ def tiles(counts):
     for key, label in VOIVODESHIP_CHOICES:
         column, row = GRID[key]
         count = counts.get(key, 0)
+        long_name = len(str(label)) > LONG_NAME
         result.append(
             {
                 "key": key,
@@ -56,6 +59,7 @@ def tiles(counts):
                 "cx": column * TILE_WIDTH + TILE_WIDTH // 2,
                 "count_y": row * TILE_HEIGHT + 42,
                 "name_y": row * TILE_HEIGHT + 70,
+                "name_length": TILE_WIDTH - 3 * GAP if long_name else None,
             }
         )
     return result
