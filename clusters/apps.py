@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ClustersConfig(AppConfig):
     name = "clusters"
     verbose_name = _("Clusters and competitions")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)

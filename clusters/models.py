@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 from kkkregistry.text import polish_slugify, squash_spaces
 
 from .fields import CompactDigitsField
+from .search import SORT_KEY_LENGTH, polish_sort_key, search_text
 from .validators import validate_krs, validate_nip, validate_postal_code, validate_regon
 
 # Status lasts 3 years from the certificate (competition rules, § on the award).
@@ -297,6 +298,31 @@ class ClusterQuerySet(models.QuerySet):
         )
         return self.annotate(status_valid_until=Subquery(current))
 
+    def status_counts_by_year(self, first_year, last_year):
+        """{year: how many of these clusters held status on at least one day of that year}.
+
+        One query whatever the number of clusters: the awards' periods are
+        read once and laid over the years in Python.
+        """
+        holders = {year: set() for year in range(first_year, last_year + 1)}
+        periods = StatusAward.objects.filter(
+            cluster__in=self.values("pk"),
+            valid_from__lte=datetime.date(last_year, 12, 31),
+            valid_until__gte=datetime.date(first_year, 1, 1),
+        ).values_list("cluster_id", "valid_from", "valid_until")
+        for cluster_id, valid_from, valid_until in periods:
+            first, last = max(valid_from.year, first_year), min(valid_until.year, last_year)
+            for year in range(first, last + 1):
+                holders[year].add(cluster_id)
+        return {year: len(clusters) for year, clusters in holders.items()}
+
+    def last_day_with_status(self, on=None):
+        """The latest day up to `on` on which any of these clusters held status, or None."""
+        on = on or today()
+        held = StatusAward.objects.filter(cluster__in=self.values("pk"), valid_from__lte=on)
+        last_end = held.aggregate(last=models.Max("valid_until"))["last"]
+        return None if last_end is None else min(last_end, on)
+
     def matching_name(self, name):
         """Clusters whose current or former name is `name`, ignoring case (Polish letters too)."""
         wanted = squash_spaces(name).lower()
@@ -346,6 +372,14 @@ class Cluster(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Denormalised for the public search and list (see clusters/search.py); kept
+    # current by save() and by the signals in clusters/signals.py. search_text has
+    # no index: a B-tree cannot serve a substring search, and at the registry's
+    # size (hundreds of clusters) a scan takes well under a millisecond.
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+    sort_key = models.CharField(
+        _("sort key"), max_length=SORT_KEY_LENGTH, blank=True, editable=False, db_index=True
+    )
 
     objects = ClusterQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[specialisations])
@@ -369,10 +403,25 @@ class Cluster(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = polish_slugify(self.name)[:250]
+        self.sort_key = polish_sort_key(self.name)
+        self.search_text = self.build_search_text()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("clusters:detail", kwargs={"slug": self.slug})
+
+    def build_search_text(self):
+        """Names, seat and coordinators, folded; related rows only once the cluster is saved."""
+        related = []
+        if self.pk:
+            related += self.former_names.values_list("name", flat=True)
+            related += self.representations.values_list("coordinator__name", flat=True)
+        return search_text(self.name, self.short_name, self.city, *related)
+
+    def refresh_search_text(self):
+        """Store the search text again after a former name or coordinator changed."""
+        # update() leaves the audit history alone: nothing a person edited changed here.
+        Cluster.objects.filter(pk=self.pk).update(search_text=self.build_search_text())
 
     # Instance twins of the queryset rules; they read prefetched awards when present.
     def valid_awards_on(self, on=None):
@@ -725,6 +774,21 @@ class Round(models.Model):
             bool(self.call_opens and self.call_closes) and self.call_opens <= on <= self.call_closes
         )
 
+    # The registry may hold fewer applications and awards than a notice reports
+    # ("of 7 clusters only 4 were recertified"): the larger figure is shown.
+    # `applications_recorded` / `awards_recorded` are annotated by the public views.
+    def applications_total(self):
+        recorded = getattr(self, "applications_recorded", None)
+        if recorded is None:
+            recorded = self.applications.count()
+        return max(recorded, self.applications_reported or 0)
+
+    def awards_total(self):
+        recorded = getattr(self, "awards_recorded", None)
+        if recorded is None:
+            recorded = self.status_awards.count()
+        return max(recorded, self.awards_reported or 0)
+
     def organiser_name(self):
         """The organiser as it was called when the round was held."""
         day = self.call_opens or self.results_date or datetime.date(self.year, 7, 1)
@@ -1010,3 +1074,21 @@ class StatusAward(models.Model):
     def is_valid_on(self, on=None):
         on = on or today()
         return self.valid_from <= on <= self.valid_until
+
+    def state_on(self, on=None):
+        """One of AwardState for `on` (default today)."""
+        on = on or today()
+        if on < self.valid_from:
+            return AwardState.FUTURE
+        if on > self.valid_until:
+            return AwardState.EXPIRED
+        if (self.valid_until - on).days <= EXPIRING_WITHIN_DAYS:
+            return AwardState.EXPIRING
+        return AwardState.CURRENT
+
+
+class AwardState(models.TextChoices):
+    FUTURE = "future", _("not yet in force")
+    CURRENT = "current", _("in force")
+    EXPIRING = "expiring", _("in force, expiring soon")
+    EXPIRED = "expired", _("expired")

@@ -1,23 +1,172 @@
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+import csv
 
-from .models import Cluster, Representation, Round, StatusAward, today
+from django.db.models import Count, F, Prefetch, Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.generic import ListView
+
+from events.models import Event
+
+from . import tilemap
+from .exports import EXPORT_FIELDS, export_rows
+from .filters import ClusterFilter
+from .models import (
+    Application,
+    Cluster,
+    EvaluationStage,
+    Representation,
+    Round,
+    Specialisation,
+    StageResult,
+    StatusAward,
+    today,
+)
+
+# The chart starts with the first full year of the programme's statuses.
+FIRST_CHART_YEAR = 2015
+HOME_EVENTS = 4
+
+with_coordinators = Prefetch(
+    "representations", queryset=Representation.objects.select_related("coordinator")
+)
+
+
+def latest_round():
+    return (
+        Round.objects.select_related("organiser")
+        .prefetch_related(
+            "organiser__names",
+            Prefetch(
+                "status_awards",
+                queryset=StatusAward.objects.filter(cluster__published=True)
+                .select_related("cluster")
+                .order_by("cluster__sort_key"),
+            ),
+        )
+        .annotate(
+            applications_recorded=Count("applications", distinct=True),
+            awards_recorded=Count(
+                "status_awards", filter=Q(status_awards__cluster__published=True), distinct=True
+            ),
+        )
+        # nulls_last: PostgreSQL and SQLite disagree on where NULLs go otherwise.
+        .order_by("-year", F("results_date").desc(nulls_last=True), "-pk")
+        .first()
+    )
 
 
 def home(request):
     on = today()
-    clusters = (
-        Cluster.objects.published()
-        .with_status_on(on)
-        .with_status_until(on)
-        .prefetch_related(
-            Prefetch(
-                "representations", queryset=Representation.objects.select_related("coordinator")
-            )
-        )
-        .order_by("status_valid_until", "name")
+    published = Cluster.objects.published()
+    holding_today = published.with_status_on(on).count()
+    # When nobody holds status today, the map shows the last day anybody did.
+    map_day = on if holding_today else published.last_day_with_status(on)
+    holders = published.with_status_on(map_day) if map_day else published.none()
+    by_voivodeship = dict(
+        holders.values_list("voivodeship").annotate(n=Count("pk")).values_list("voivodeship", "n")
     )
-    return render(request, "clusters/home.html", {"clusters": clusters, "on": on})
+    by_specialisation = (
+        Specialisation.objects.annotate(
+            n=Count("clusters", filter=Q(clusters__in=holders.values("pk")))
+        )
+        .filter(n__gt=0)
+        .order_by("-n", "name")
+    )
+    years = published.status_counts_by_year(FIRST_CHART_YEAR, on.year)
+    events = Event.objects.published().select_related("part_of")
+    return render(
+        request,
+        "clusters/home.html",
+        {
+            "on": on,
+            "holding_today": holding_today,
+            "map_day": map_day,
+            "map_total": sum(by_voivodeship.values()),
+            "tiles": tilemap.tiles(by_voivodeship),
+            "unplaced": by_voivodeship.get("", 0),
+            "map_width": tilemap.COLUMNS * tilemap.TILE_WIDTH,
+            "map_height": tilemap.ROWS * tilemap.TILE_HEIGHT,
+            "by_specialisation": by_specialisation,
+            "chart": year_chart(years),
+            "latest_round": latest_round(),
+            "upcoming_events": events.upcoming(on).order_by("start_date")[:HOME_EVENTS],
+            "recent_events": events.past(on).order_by("-start_date")[:HOME_EVENTS],
+        },
+    )
+
+
+def year_chart(years):
+    """Bars for the inline SVG chart: whole-unit heights relative to the busiest year."""
+    top = max(years.values(), default=0) or 1
+    bar, height = 40, 200
+    heights = {year: round(count * height / top) for year, count in years.items()}
+    return {
+        "width": bar * len(years),
+        "height": height,
+        "year_y": height + 18,
+        "view_height": height + 45,
+        "bars": [
+            {
+                "year": year,
+                "count": count,
+                "x": index * bar + 4,
+                "width": bar - 8,
+                "height": heights[year],
+                "y": height - heights[year],
+                "count_y": height - heights[year] - 5,
+                "label_x": index * bar + bar // 2,
+            }
+            for index, (year, count) in enumerate(years.items())
+        ],
+    }
+
+
+def filtered_clusters(request):
+    return ClusterFilter(
+        request.GET,
+        queryset=Cluster.objects.published().prefetch_related(
+            "specialisations", "status_awards", with_coordinators
+        ),
+    )
+
+
+class ClusterListView(ListView):
+    template_name = "clusters/cluster_list.html"
+    context_object_name = "clusters"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.filterset = filtered_clusters(self.request)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filter=self.filterset, as_of=self.filterset.as_of_date, **kwargs
+        )
+
+
+def export_csv(request):
+    filterset = filtered_clusters(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="klastry-kkk.csv"'
+    # The byte order mark makes Excel read the file as UTF-8 (Polish letters).
+    response.write("\ufeff")
+    writer = csv.DictWriter(response, fieldnames=EXPORT_FIELDS)
+    writer.writeheader()
+    for row in export_rows(filterset.qs, filterset.as_of_date, request, for_spreadsheet=True):
+        writer.writerow(row)
+    return response
+
+
+def export_json(request):
+    filterset = filtered_clusters(request)
+    rows = list(export_rows(filterset.qs, filterset.as_of_date, request))
+    response = JsonResponse(
+        {"as_of": filterset.as_of_date.isoformat(), "count": len(rows), "clusters": rows},
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    )
+    response["Content-Disposition"] = 'inline; filename="klastry-kkk.json"'
+    return response
 
 
 def cluster_detail(request, slug):
@@ -27,28 +176,97 @@ def cluster_detail(request, slug):
             "former_names",
             "member_counts",
             "labels",
+            with_coordinators,
             Prefetch(
-                "representations", queryset=Representation.objects.select_related("coordinator")
+                "status_awards",
+                queryset=StatusAward.objects.select_related("round").order_by("valid_from"),
             ),
-            Prefetch("status_awards", queryset=StatusAward.objects.select_related("round")),
+            Prefetch(
+                "applications",
+                queryset=Application.objects.filter(scores_published=True)
+                .select_related("round")
+                .prefetch_related(
+                    Prefetch(
+                        "stage_results",
+                        queryset=StageResult.objects.select_related("stage").prefetch_related(
+                            "expert_scores"
+                        ),
+                    )
+                )
+                .order_by("round__year"),
+                to_attr="published_applications",
+            ),
         ),
         slug=slug,
     )
-    return render(request, "clusters/cluster_detail.html", {"cluster": cluster, "on": today()})
+    events = (
+        Event.objects.published()
+        .filter(Q(clusters=cluster) | Q(participations__cluster=cluster))
+        .distinct()
+        .order_by("-start_date")
+    )
+    return render(
+        request,
+        "clusters/cluster_detail.html",
+        {
+            "cluster": cluster,
+            "on": today(),
+            "events": events,
+            "estimated": [a for a in cluster.status_awards.all() if a.dates_estimated],
+        },
+    )
+
+
+def round_list(request):
+    rounds = (
+        Round.objects.select_related("organiser")
+        .prefetch_related("organiser__names")
+        .annotate(
+            applications_recorded=Count("applications", distinct=True),
+            awards_recorded=Count(
+                "status_awards", filter=Q(status_awards__cluster__published=True), distinct=True
+            ),
+        )
+        .order_by("-year", F("number").desc(nulls_last=True), "name")
+    )
+    return render(request, "clusters/round_list.html", {"rounds": rounds})
 
 
 def round_detail(request, slug):
     round_ = get_object_or_404(
-        Round.objects.select_related("organiser", "co_organiser").prefetch_related(
-            "stages",
+        Round.objects.select_related("organiser", "co_organiser")
+        .prefetch_related(
             "organiser__names",
+            "co_organiser__names",
+            Prefetch(
+                "stages",
+                queryset=EvaluationStage.objects.annotate(
+                    assessed=Count("results"),
+                    passed=Count("results", filter=Q(results__result=StageResult.Result.PASSED)),
+                ),
+            ),
             Prefetch(
                 "status_awards",
                 queryset=StatusAward.objects.filter(cluster__published=True)
                 .select_related("cluster")
-                .order_by("cluster__name"),
+                .order_by("cluster__sort_key"),
+            ),
+            Prefetch("events", queryset=Event.objects.published().order_by("start_date")),
+        )
+        .annotate(
+            applications_recorded=Count("applications", distinct=True),
+            awards_recorded=Count(
+                "status_awards", filter=Q(status_awards__cluster__published=True), distinct=True
             ),
         ),
         slug=slug,
     )
-    return render(request, "clusters/round_detail.html", {"round": round_})
+    estimated = any(
+        award.dates_estimated and award.valid_until != round_.status_valid_until
+        for award in round_.status_awards.all()
+    )
+    return render(
+        request,
+        "clusters/round_detail.html",
+        {"round": round_, "on": today(), "estimated": estimated},
+    )

@@ -67,15 +67,18 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_countries",
-    "localflavor",
     "django_filters",
+    # Installed for its Polish catalogue: the voivodeship names ("dolnośląskie").
+    "localflavor",
     "import_export",
     "simple_history",
     "axes",
     "kkkregistry",
     "clusters",
     "events",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +117,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "pages.context_processors.public_site",
             ],
         },
     },

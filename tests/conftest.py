@@ -2,10 +2,12 @@ import pytest
 from django.utils import translation
 
 
-@pytest.fixture(autouse=True)
-def english_outside_requests():
-    """Code run outside a request speaks English in tests, so messages read the same
-    everywhere; requests still choose their language through LocaleMiddleware, and tests
-    of Polish texts say so with translation.override("pl")."""
+@pytest.fixture
+def english():
+    """Validation messages in English, the language the model tests match them in.
+
+    Outside a request Django speaks LANGUAGE_CODE, Polish; requests still pick
+    their language from the URL through LocaleMiddleware.
+    """
     with translation.override("en"):
         yield

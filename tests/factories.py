@@ -79,3 +79,90 @@ class EventFactory(factory.django.DjangoModelFactory):
     kind = em.Event.Kind.CONFERENCE
     start_date = datetime.date(2023, 1, 23)
     city = "Warszawa"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.Person
+
+    name = factory.Sequence(lambda n: f"Jan Kowalski {n}")
+
+
+class FormerNameFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.ClusterFormerName
+
+    cluster = factory.SubFactory(ClusterFactory)
+    name = factory.Sequence(lambda n: f"Dawna nazwa {n}")
+
+
+class RepresentationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.Representation
+
+    cluster = factory.SubFactory(ClusterFactory)
+    coordinator = factory.SubFactory(CoordinatorFactory)
+
+
+class EvaluationStageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.EvaluationStage
+
+    round = factory.SubFactory(RoundFactory)
+    order = 1
+    kind = cm.EvaluationStage.Kind.FORMAL
+
+
+class StageResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.StageResult
+
+    application = factory.SubFactory(ApplicationFactory)
+    stage = factory.SubFactory(EvaluationStageFactory)
+    result = cm.StageResult.Result.PASSED
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = em.Participation
+
+    event = factory.SubFactory(EventFactory)
+    person = factory.SubFactory(PersonFactory)
+    role = cm.Role.SPEAKER
+
+
+def bulk_clusters(count, *, round_, valid_from, valid_until, specialisation=None, start=0):
+    """`count` published clusters, each with a coordinator and an award, in a few queries.
+
+    bulk_create skips save(), so the stored search and sort fields are filled here.
+    """
+    from clusters.search import polish_sort_key, search_text
+
+    clusters = cm.Cluster.objects.bulk_create(
+        cm.Cluster(
+            name=f"Klaster Zbiorczy {n:04d}",
+            slug=f"klaster-zbiorczy-{n:04d}",
+            city="Łódź",
+            voivodeship="lodz",
+            sort_key=polish_sort_key(f"Klaster Zbiorczy {n:04d}"),
+            search_text=search_text(f"Klaster Zbiorczy {n:04d}", "Łódź"),
+        )
+        for n in range(start, start + count)
+    )
+    coordinators = cm.Coordinator.objects.bulk_create(
+        cm.Coordinator(name=f"Koordynator Zbiorczy {n:04d}", slug=f"koordynator-zbiorczy-{n:04d}")
+        for n in range(start, start + count)
+    )
+    cm.Representation.objects.bulk_create(
+        cm.Representation(cluster=cluster, coordinator=coordinator)
+        for cluster, coordinator in zip(clusters, coordinators, strict=True)
+    )
+    cm.StatusAward.objects.bulk_create(
+        cm.StatusAward(
+            cluster=cluster, round=round_, valid_from=valid_from, valid_until=valid_until
+        )
+        for cluster in clusters
+    )
+    if specialisation:
+        specialisation.clusters.add(*clusters)
+    return clusters

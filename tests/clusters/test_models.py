@@ -29,7 +29,7 @@ from tests.factories import (
     StatusAwardFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 D = datetime.date
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from events.models import Event
 from tests.factories import EventFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 D = datetime.date
 
 

@@ -14,7 +14,8 @@ from kkkregistry.spreadsheets import ImportFileError, read_table, write_xlsx
 from kkkregistry.transfer import export_file, import_file
 from tests.factories import ClusterFactory, RoundFactory
 
-pytestmark = pytest.mark.django_db
+# Messages are matched in English; tests of Polish say so with translation.override("pl").
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 SAMPLES = Path(__file__).parent / "samples"
 D = datetime.date
 

@@ -14,6 +14,7 @@ from kkkregistry.widgets import (
 )
 
 D = datetime.date
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.mark.parametrize(

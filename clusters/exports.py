@@ -1,0 +1,61 @@
+"""The public list as open data: rows are defined once, rendered as CSV and JSON."""
+
+EXPORT_FIELDS = [
+    "name",
+    "short_name",
+    "url",
+    "kind",
+    "city",
+    "voivodeship",
+    "specialisations",
+    "coordinator",
+    "coordinator_nip",
+    "coordinator_regon",
+    "coordinator_krs",
+    "status",
+    "status_valid_until",
+    "last_status_end",
+    "website",
+]
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Prefix a cell a spreadsheet would evaluate with an apostrophe, as OWASP advises."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def export_rows(clusters, on, request, for_spreadsheet=False):
+    """One dict per cluster with EXPORT_FIELDS; status fields refer to `on`.
+
+    Expects `clusters` with prefetched specialisations, awards and representations
+    and annotated `last_status_end` (ClusterFilter does both).
+    """
+    for cluster in clusters:
+        coordinator = cluster.coordinator_on(on)
+        until = cluster.status_valid_until(on)
+        row = {
+            "name": cluster.name,
+            "short_name": cluster.short_name,
+            "url": request.build_absolute_uri(cluster.get_absolute_url()),
+            "kind": cluster.kind,
+            "city": cluster.city,
+            "voivodeship": cluster.voivodeship,
+            "specialisations": "; ".join(s.name for s in cluster.specialisations.all()),
+            "coordinator": coordinator.name if coordinator else "",
+            "coordinator_nip": coordinator.nip if coordinator else "",
+            "coordinator_regon": coordinator.regon if coordinator else "",
+            "coordinator_krs": coordinator.krs if coordinator else "",
+            "status": cluster.status_on(on),
+            "status_valid_until": until.isoformat() if until else "",
+            "last_status_end": cluster.last_status_end.isoformat()
+            if cluster.last_status_end
+            else "",
+            "website": cluster.website,
+        }
+        if for_spreadsheet:
+            row = {key: spreadsheet_safe(value) for key, value in row.items()}
+        yield row

@@ -1,0 +1,121 @@
+"""The public cluster list's search, filters and sort: one FilterSet, read from the URL."""
+
+import django_filters
+from django import forms
+from django.db.models import F, Max, OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from localflavor.pl.pl_voivodeships import VOIVODESHIP_CHOICES
+
+from kkkregistry.text import fold
+
+from .models import Cluster, Round, Specialisation, StatusAward, today
+
+# Long enough for any name; longer input is refused with a message, not searched.
+MAX_QUERY_LENGTH = 200
+
+
+class StatusChoice:
+    CURRENT = "current"
+    FORMER = "former"
+    NEVER = "never"
+    CHOICES = [
+        (CURRENT, _("holds status")),
+        (FORMER, _("held status before, not on the day")),
+        (NEVER, _("never held status by the day")),
+    ]
+
+
+SORT_CHOICES = [
+    ("name", _("name (A–Ż)")),
+    ("status_end", _("status end date, latest first")),
+]
+
+
+class ClusterFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Name, city or coordinator"),
+        method="search",
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    voivodeship = django_filters.ChoiceFilter(
+        label=_("Voivodeship"), choices=VOIVODESHIP_CHOICES, empty_label=_("all")
+    )
+    specialisation = django_filters.ModelChoiceFilter(
+        label=_("Specialisation"),
+        field_name="specialisations",
+        to_field_name="slug",
+        queryset=Specialisation.objects.all(),
+        empty_label=_("all"),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=pgettext_lazy("cluster kind", "Kind"),
+        choices=Cluster.Kind.choices,
+        empty_label=_("all"),
+    )
+    round = django_filters.ModelChoiceFilter(
+        label=_("Awarded status in"),
+        field_name="status_awards__round",
+        to_field_name="slug",
+        queryset=Round.objects.all(),
+        empty_label=_("any round"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("KKK status"),
+        choices=StatusChoice.CHOICES,
+        method="filter_status",
+        empty_label=_("any"),
+    )
+    as_of = django_filters.DateFilter(
+        label=_("On the day"),
+        method="on_the_day",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=SORT_CHOICES, method="on_the_day", empty_label=None
+    )
+
+    class Meta:
+        model = Cluster
+        fields = []
+
+    @property
+    def as_of_date(self):
+        """The day `status` refers to: `as_of` when valid, else today."""
+        if self.is_bound and self.is_valid():
+            return self.form.cleaned_data.get("as_of") or today()
+        return today()
+
+    def search(self, queryset, name, value):
+        # Every word must appear, in any order, in the folded names, seat or coordinators.
+        for word in fold(value).split():
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
+
+    def filter_status(self, queryset, name, value):
+        on = self.as_of_date
+        if value == StatusChoice.CURRENT:
+            return queryset.with_status_on(on)
+        if value == StatusChoice.FORMER:
+            return queryset.with_former_status_on(on)
+        return queryset.never_with_status_by(on)
+
+    def on_the_day(self, queryset, name, value):
+        # Read by filter_status and filter_queryset rather than filtering by itself.
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # End of the latest status started by the day: current or former alike.
+        last_end = (
+            StatusAward.objects.filter(cluster=OuterRef("pk"), valid_from__lte=self.as_of_date)
+            .values("cluster")
+            .annotate(last=Max("valid_until"))
+            .values("last")
+        )
+        queryset = queryset.annotate(last_status_end=Subquery(last_end))
+        if self.is_valid() and self.form.cleaned_data.get("sort") == "status_end":
+            return queryset.order_by(F("last_status_end").desc(nulls_last=True), "sort_key")
+        return queryset.order_by("sort_key", "name")

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import AccessibilityStatement
+
+
+@admin.register(AccessibilityStatement)
+class AccessibilityStatementAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "status", "updated_on", "reviewed_on", "contact_person"]
+    fieldsets = [
+        (None, {"fields": ["entity", "status", "issues_pl", "issues_en"]}),
+        (_("Dates"), {"fields": ["published_on", "updated_on", "prepared_on", "reviewed_on"]}),
+        (_("Assessment"), {"fields": ["assessment", "assessor"]}),
+        (
+            _("Contact for accessibility requests"),
+            {"fields": ["contact_person", "contact_email", "contact_phone"]},
+        ),
+    ]

@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.urls import translate_url
+
+from .display import display_classes
+
+
+def public_site(request):
+    """What every public page's layout needs: display preferences and its other languages."""
+    path = request.get_full_path()
+    return {
+        "display_classes": display_classes(request),
+        "language_urls": [
+            # Absolute, as hreflang alternates and shared links need.
+            (code, name, request.build_absolute_uri(translate_url(path, code)))
+            for code, name in settings.LANGUAGES
+        ],
+    }

@@ -1,0 +1,62 @@
+"""Status summaries behind the home page and the status timeline."""
+
+import datetime
+
+import pytest
+
+from clusters.models import AwardState, Cluster
+from tests.factories import ClusterFactory, StatusAwardFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def test_a_cluster_counts_in_every_year_it_held_status_on_at_least_one_day():
+    StatusAwardFactory(valid_from=D(2015, 12, 31), valid_until=D(2017, 1, 1))
+    cluster = StatusAwardFactory(valid_from=D(2016, 1, 1), valid_until=D(2016, 2, 1)).cluster
+    # A second award in the same year does not count the cluster twice.
+    StatusAwardFactory(cluster=cluster, valid_from=D(2016, 6, 1), valid_until=D(2018, 1, 1))
+    assert Cluster.objects.status_counts_by_year(2014, 2019) == {
+        2014: 0,
+        2015: 1,
+        2016: 2,
+        2017: 2,
+        2018: 1,
+        2019: 0,
+    }
+
+
+def test_year_counts_follow_the_queryset_they_are_asked_of():
+    StatusAwardFactory(
+        cluster__published=False, valid_from=D(2016, 1, 1), valid_until=D(2016, 2, 1)
+    )
+    assert Cluster.objects.published().status_counts_by_year(2016, 2016) == {2016: 0}
+
+
+def test_last_day_with_status_is_the_latest_end_up_to_the_day():
+    StatusAwardFactory(valid_from=D(2022, 12, 17), valid_until=D(2025, 12, 17))
+    StatusAwardFactory(valid_from=D(2021, 1, 1), valid_until=D(2024, 12, 31))
+    assert Cluster.objects.last_day_with_status(D(2026, 11, 24)) == D(2025, 12, 17)
+    assert Cluster.objects.last_day_with_status(D(2023, 5, 1)) == D(2023, 5, 1)
+    assert Cluster.objects.last_day_with_status(D(2020, 1, 1)) is None
+
+
+def test_no_cluster_means_no_last_day():
+    ClusterFactory()
+    assert Cluster.objects.last_day_with_status(D(2026, 1, 1)) is None
+
+
+@pytest.mark.parametrize(
+    ("day", "state"),
+    [
+        (D(2022, 12, 16), AwardState.FUTURE),
+        (D(2022, 12, 17), AwardState.CURRENT),
+        (D(2025, 6, 16), AwardState.CURRENT),
+        (D(2025, 6, 17), AwardState.EXPIRING),
+        (D(2025, 12, 17), AwardState.EXPIRING),
+        (D(2025, 12, 18), AwardState.EXPIRED),
+    ],
+)
+def test_award_state_on_a_day(day, state):
+    award = StatusAwardFactory.build(valid_from=D(2022, 12, 17), valid_until=D(2025, 12, 17))
+    assert award.state_on(day) == state

@@ -1,0 +1,327 @@
+"""The public cluster and round pages: content, invalid input, exports, query counts."""
+
+import csv
+import datetime
+import io
+import json
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from clusters.models import Application, Cluster, Person, PersonRole
+from tests.factories import (
+    ApplicationFactory,
+    ClusterFactory,
+    EvaluationStageFactory,
+    EventFactory,
+    RepresentationFactory,
+    RoundFactory,
+    SpecialisationFactory,
+    StageResultFactory,
+    StatusAwardFactory,
+    bulk_clusters,
+)
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+TODAY = D(2026, 11, 24)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with time_machine.travel(datetime.datetime(2026, 11, 24, 12, 0), tick=False):
+        yield
+
+
+def text(response):
+    return response.content.decode()
+
+
+# --- Home -----------------------------------------------------------------
+
+
+def test_home_counts_clusters_holding_status_today_by_voivodeship_and_industry(client):
+    ict = SpecialisationFactory(name="ICT", slug="ict")
+    award = StatusAwardFactory(
+        cluster__voivodeship="masovia", valid_from=D(2026, 1, 1), valid_until=D(2028, 1, 1)
+    )
+    award.cluster.specialisations.add(ict)
+    StatusAwardFactory(valid_from=D(2019, 1, 1), valid_until=D(2022, 1, 1))
+    page = text(client.get("/"))
+    assert '<span class="figure">1</span>' in page
+    assert "mazowieckie: 1 klaster" in page
+    assert "?voivodeship=masovia&amp;status=current&amp;as_of=2026-11-24" in page
+    assert "?specialisation=ict&amp;status=current" in page
+
+
+def test_home_with_nobody_holding_status_shows_the_last_day_anybody_did(client):
+    StatusAwardFactory(valid_from=D(2022, 12, 17), valid_until=D(2025, 12, 17))
+    page = text(client.get("/en/"))
+    assert '<span class="figure">0</span>' in page
+    assert "The last day on which clusters held it was 17 December 2025: 1 cluster" in page
+    assert "as_of=2025-12-17" in page
+
+
+def test_home_chart_counts_a_cluster_in_every_year_it_held_status_on_any_day(client):
+    StatusAwardFactory(valid_from=D(2015, 12, 31), valid_until=D(2017, 1, 1))
+    StatusAwardFactory(valid_from=D(2016, 6, 1), valid_until=D(2016, 7, 1))
+    page = text(client.get("/en/"))
+    assert '<th scope="row">2015</th><td class="number">1</td>' in page
+    assert '<th scope="row">2016</th><td class="number">2</td>' in page
+    assert '<th scope="row">2017</th><td class="number">1</td>' in page
+    assert '<th scope="row">2018</th><td class="number">0</td>' in page
+
+
+def test_home_shows_the_latest_round_and_upcoming_and_recent_events(client):
+    StatusAwardFactory(round__name="Runda VI", round__year=2022, cluster__name="Klaster Nowy")
+    EventFactory(title="Gala przyszła", start_date=D(2027, 1, 10))
+    EventFactory(title="Gala dawna", start_date=D(2023, 1, 23))
+    EventFactory(title="Gala ukryta", start_date=D(2027, 1, 11), published=False)
+    page = text(client.get("/"))
+    assert "Runda VI" in page and "Klaster Nowy" in page
+    assert "Gala przyszła" in page and "Gala dawna" in page
+    assert "Gala ukryta" not in page
+
+
+# --- List -----------------------------------------------------------------
+
+
+def test_list_keeps_the_filters_in_pagination_and_export_links(client):
+    round_ = RoundFactory()
+    bulk_clusters(30, round_=round_, valid_from=D(2026, 1, 1), valid_until=D(2028, 1, 1))
+    page = text(client.get("/klastry/", {"q": "zbiorczy", "status": "current"}))
+    assert "?q=zbiorczy&amp;status=current&amp;page=2" in page
+    assert "/klastry/export.csv?q=zbiorczy&amp;status=current" in page
+    second = client.get("/klastry/", {"q": "zbiorczy", "status": "current", "page": 2})
+    assert "Klaster Zbiorczy 0029" in text(second)
+
+
+@pytest.mark.parametrize("page", ["99", "0", "abc"])
+def test_a_page_past_the_end_or_not_a_number_is_a_404(client, page):
+    ClusterFactory()
+    assert client.get("/klastry/", {"page": page}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"as_of": "2023-13-45"},
+        {"as_of": "wczoraj", "sort": "name"},
+        {"voivodeship": "narnia"},
+        {"specialisation": "nie-ma"},
+        {"round": "runda-xx"},
+        {"status": "maybe"},
+        {"sort": "price"},
+        {"kind": "'; DROP TABLE"},
+        {"q": "ą" * 10_000},
+    ],
+)
+def test_invalid_parameters_give_the_list_with_a_message_never_an_error(client, params):
+    ClusterFactory(name="Klaster Widoczny")
+    response = client.get("/en/klastry/", params)
+    assert response.status_code == 200
+    assert "could not be used and were ignored" in text(response)
+    assert "Klaster Widoczny" in text(response)
+
+
+def test_unpublished_clusters_are_left_out_of_the_list_and_exports(client):
+    ClusterFactory(name="Klaster Ukryty", published=False)
+    assert "Klaster Ukryty" not in text(client.get("/klastry/"))
+    assert "Klaster Ukryty" not in text(client.get("/klastry/export.csv"))
+    assert "Klaster Ukryty" not in text(client.get("/klastry/export.json"))
+
+
+def test_csv_export_is_utf8_with_bom_and_neutralises_formulas(client):
+    cluster = ClusterFactory(name='=HYPERLINK("http://zło")', city="Łódź", voivodeship="lodz")
+    RepresentationFactory(cluster=cluster, coordinator__name="+48 Fundacja", coordinator__nip="")
+    StatusAwardFactory(cluster=cluster, valid_from=D(2026, 1, 1), valid_until=D(2028, 1, 1))
+    response = client.get("/klastry/export.csv", {"voivodeship": "lodz"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0]["name"] == '\'=HYPERLINK("http://zło")'
+    assert rows[0]["coordinator"] == "'+48 Fundacja"
+    assert rows[0]["city"] == "Łódź"
+    assert rows[0]["status"] == "current"
+    assert rows[0]["status_valid_until"] == "2028-01-01"
+
+
+def test_json_export_gives_the_filtered_list_with_its_day(client):
+    StatusAwardFactory(
+        cluster__name="Klaster Dawny", valid_from=D(2019, 1, 1), valid_until=D(2022, 1, 1)
+    )
+    ClusterFactory(name="Klaster Inny")
+    response = client.get("/klastry/export.json", {"status": "current", "as_of": "2020-05-05"})
+    data = json.loads(response.content)
+    assert data["as_of"] == "2020-05-05"
+    assert data["count"] == 1
+    assert data["clusters"][0]["name"] == "Klaster Dawny"
+    assert data["clusters"][0]["url"].endswith("/klastry/klaster-dawny/")
+    # Cells are not escaped for spreadsheets in JSON.
+    assert data["clusters"][0]["status"] == "current"
+
+
+# --- Cluster --------------------------------------------------------------
+
+
+def test_cluster_page_shows_coordinator_ids_former_names_and_status_timeline(client):
+    cluster = ClusterFactory(name="Klaster Pełny", description="Opis klastra.")
+    RepresentationFactory(
+        cluster=cluster, coordinator__nip="5260250274", coordinator__krs="0000012345"
+    )
+    cluster.former_names.create(name="Klaster Dawniej")
+    StatusAwardFactory(cluster=cluster, valid_from=D(2019, 1, 1), valid_until=D(2022, 1, 1))
+    StatusAwardFactory(cluster=cluster, valid_from=D(2026, 1, 1), valid_until=D(2027, 3, 1))
+    page = text(client.get("/en/klastry/klaster-pelny/"))
+    assert "5260250274" in page and "0000012345" in page
+    assert "Klaster Dawniej" in page
+    assert "Opis klastra." in page
+    assert "badge--expired" in page
+    assert "in force, expiring soon" in page
+    assert "KKK status valid until 1 March 2027." in page
+
+
+def test_estimated_award_dates_show_only_the_year_with_a_note(client):
+    award = StatusAwardFactory(
+        cluster__name="Klaster Szacowany",
+        valid_from=D(2015, 6, 1),
+        valid_until=D(2018, 6, 1),
+        dates_estimated=True,
+    )
+    page = text(client.get(award.cluster.get_absolute_url()))
+    assert "2015" in page and "1 czerwca 2015" not in page
+    assert 'id="estimated-note"' in page
+
+
+def test_cluster_page_shows_only_published_scores(client):
+    cluster = ClusterFactory(name="Klaster Oceniany")
+    stage = EvaluationStageFactory(max_points=140, kind="parametric")
+    shown = ApplicationFactory(
+        cluster=cluster, round=stage.round, total_points=Decimal(128), scores_published=True
+    )
+    StageResultFactory(application=shown, stage=stage, points=Decimal("128.00"))
+    hidden_stage = EvaluationStageFactory(max_points=140, kind="parametric")
+    hidden = ApplicationFactory(cluster=cluster, round=hidden_stage.round, total_points=Decimal(77))
+    StageResultFactory(application=hidden, stage=hidden_stage, points=Decimal("77.00"))
+    assert not Application.objects.get(pk=hidden.pk).scores_published
+    page = text(client.get(cluster.get_absolute_url()))
+    assert "128" in page
+    assert "77" not in page
+
+
+def test_cluster_page_never_shows_staff_only_contact_details(client):
+    cluster = ClusterFactory()
+    person = Person.objects.create(name="Anna Nowak", email="anna@tajne.pl", phone="600100200")
+    PersonRole.objects.create(person=person, cluster=cluster, role="chairman")
+    EventFactory().participations.create(person=person, role="speaker", cluster=cluster)
+    for url in [cluster.get_absolute_url(), "/wydarzenia/konferencja-0-2023/"]:
+        page = text(client.get(url))
+        assert "anna@tajne.pl" not in page and "600100200" not in page
+
+
+def test_unpublished_cluster_page_is_a_404(client):
+    cluster = ClusterFactory(published=False)
+    assert client.get(cluster.get_absolute_url()).status_code == 404
+
+
+# --- Rounds ---------------------------------------------------------------
+
+
+def test_round_page_prefers_reported_figures_when_the_registry_names_fewer(client):
+    round_ = RoundFactory(
+        name="Odnowienie 2018", slug="odnowienie-2018", applications_reported=7, awards_reported=4
+    )
+    stage = EvaluationStageFactory(round=round_, order=1)
+    for _ in range(2):
+        StageResultFactory(application__round=round_, stage=stage)
+    StatusAwardFactory(round=round_, cluster__name="Klaster Odnowiony")
+    page = text(client.get("/en/rundy/odnowienie-2018/"))
+    assert "<dt>Applied</dt><dd>7</dd>" in page
+    assert "<dt>Awarded status</dt><dd>4</dd>" in page
+    assert "Figures as reported" in page
+    assert '<td class="number">2</td><td class="number">2</td>' in page
+    assert "Klaster Odnowiony" in page
+
+
+def test_round_page_hides_unpublished_awarded_clusters(client):
+    award = StatusAwardFactory(cluster__name="Klaster Ukryty", cluster__published=False)
+    assert "Klaster Ukryty" not in text(client.get(award.round.get_absolute_url()))
+
+
+def test_round_list_names_each_round_with_its_organiser_of_the_day(client):
+    RoundFactory(name="Runda I")
+    page = text(client.get("/rundy/"))
+    assert "Runda I" in page and "Ministerstwo Rozwoju i Technologii" in page
+
+
+# --- Constant queries -----------------------------------------------------
+
+
+@pytest.fixture
+def add_clusters():
+    """add_clusters(count, start): clusters holding status, sharing a round, industry, event."""
+    round_ = RoundFactory(slug="runda-stala")
+    specialisation = SpecialisationFactory(slug="stala")
+    event = EventFactory(title="Wydarzenie stałe", round=round_, start_date=D(2027, 1, 1))
+
+    def add(count, start):
+        clusters = bulk_clusters(
+            count,
+            start=start,
+            round_=round_,
+            valid_from=D(2026, 1, 1),
+            valid_until=D(2028, 1, 1),
+            specialisation=specialisation,
+        )
+        event.clusters.add(*clusters)
+
+    return add
+
+
+PAGES = [
+    "/",
+    "/klastry/",
+    "/klastry/?q=zbiorczy&status=current&sort=status_end&voivodeship=lodz",
+    "/klastry/klaster-zbiorczy-0000/",
+    "/klastry/export.csv",
+    "/klastry/export.json?status=current",
+    "/rundy/",
+    "/rundy/runda-stala/",
+    "/wydarzenia/",
+    "/wydarzenia/?year=2027",
+    "/wydarzenia/wydarzenie-stale-2027/",
+    "/wydarzenia/kalendarz.ics",
+    "/deklaracja-dostepnosci/",
+    "/sitemap.xml",
+]
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_public_page_issues_the_same_number_of_queries_for_5_and_500_clusters(
+    client, add_clusters, url
+):
+    add_clusters(5, start=0)
+    with_five = count_queries(client, url)
+    add_clusters(495, start=5)
+    assert Cluster.objects.count() == 500
+    assert count_queries(client, url) == with_five
+
+
+def test_round_page_marks_estimated_years_only_when_a_date_is_estimated(client):
+    exact = StatusAwardFactory(round__slug="runda-dokladna")
+    assert "Estimated" not in text(client.get("/en/rundy/runda-dokladna/"))
+    StatusAwardFactory(round=exact.round, dates_estimated=True, valid_until=D(2025, 6, 1))
+    assert "Estimated: the sources give only the year." in text(
+        client.get("/en/rundy/runda-dokladna/")
+    )

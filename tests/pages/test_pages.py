@@ -1,0 +1,121 @@
+"""Shared pages: accessibility statement, display switches, sitemap, 404 and 500, layout."""
+
+import datetime
+
+import pytest
+from django.template.loader import render_to_string
+
+from pages.models import AccessibilityStatement
+from tests.factories import ClusterFactory, EventFactory
+
+pytestmark = pytest.mark.django_db
+
+# Ids the ministry's template for the deklaracja dostępności requires.
+STATEMENT_IDS = [
+    "a11y-wstep",
+    "a11y-podmiot",
+    "a11y-url",
+    "a11y-data-publikacja",
+    "a11y-data-aktualizacja",
+    "a11y-status",
+    "a11y-ocena",
+    "a11y-data-sporzadzenie",
+    "a11y-data-deklaracja-przeglad",
+    "a11y-kontakt",
+    "a11y-osoba",
+    "a11y-email",
+    "a11y-telefon",
+    "a11y-procedura",
+    "a11y-architektura",
+    "a11y-aplikacje",
+]
+
+
+@pytest.mark.parametrize("url", ["/deklaracja-dostepnosci/", "/en/deklaracja-dostepnosci/"])
+def test_accessibility_statement_has_every_prescribed_id_in_each_language(client, url):
+    page = client.get(url).content.decode()
+    for element_id in STATEMENT_IDS:
+        assert f'id="{element_id}"' in page, element_id
+
+
+def test_accessibility_statement_shows_the_dates_and_contact_staff_saved(client):
+    AccessibilityStatement.objects.create(
+        published_on=datetime.date(2026, 11, 24),
+        updated_on=datetime.date(2027, 2, 1),
+        reviewed_on=datetime.date(2027, 3, 30),
+        status=AccessibilityStatement.Status.FULL,
+        contact_person="Ewa Dostępna",
+        contact_email="dostepnosc@mrit.gov.pl",
+        contact_phone="22 123 45 67",
+        issues_pl="Mapa nie ma granic województw.",
+    )
+    page = client.get("/deklaracja-dostepnosci/").content.decode()
+    assert 'datetime="2027-02-01"' in page and 'datetime="2027-03-30"' in page
+    assert "Ewa Dostępna" in page and "dostepnosc@mrit.gov.pl" in page
+    assert "jest zgodna z ustawą" in page
+    assert "Mapa nie ma granic województw." in page
+
+
+def test_every_page_links_the_statement_from_its_footer_and_has_a_skip_link(client):
+    for url in ["/", "/en/klastry/", "/wydarzenia/", "/nie-ma/"]:
+        page = client.get(url).content.decode()
+        assert (
+            'href="/deklaracja-dostepnosci/"' in page
+            or 'href="/en/deklaracja-dostepnosci/"' in page
+        )
+        assert 'class="skip-link" href="#main"' in page
+
+
+def test_pages_name_their_other_language_and_open_graph_title(client):
+    ClusterFactory(name="Klaster Językowy")
+    page = client.get("/klastry/klaster-jezykowy/").content.decode()
+    assert (
+        '<link rel="alternate" hreflang="en" href="http://testserver/en/klastry/klaster-jezykowy/">'
+        in page
+    )
+    assert '<meta property="og:title" content="Klaster Językowy">' in page
+    assert "<title>Klaster Językowy – " in page
+
+
+@pytest.mark.parametrize(
+    "switch,css_class", [("contrast", "contrast"), ("large_text", "large-text")]
+)
+def test_display_switches_work_without_javascript_and_toggle_back(client, switch, css_class):
+    response = client.post("/wyswietlanie/", {"switch": switch, "next": "/klastry/"})
+    assert response.status_code == 302 and response.url == "/klastry/"
+    assert f'class="{css_class}"' in client.get("/klastry/").content.decode()
+    client.post("/wyswietlanie/", {"switch": switch, "next": "/klastry/"})
+    assert f'class="{css_class}"' not in client.get("/klastry/").content.decode()
+
+
+def test_display_switch_never_redirects_to_another_site(client):
+    response = client.post("/wyswietlanie/", {"switch": "contrast", "next": "https://zlo.example/"})
+    assert response.url == "/"
+
+
+def test_display_switch_refuses_an_unknown_switch(client):
+    assert client.post("/wyswietlanie/", {"switch": "party"}).status_code == 400
+
+
+def test_sitemap_lists_public_pages_in_both_languages(client):
+    ClusterFactory(name="Klaster Mapowy")
+    ClusterFactory(name="Klaster Ukryty", published=False)
+    EventFactory(title="Gala Mapowa")
+    body = client.get("/sitemap.xml").content.decode()
+    assert "/klastry/klaster-mapowy/</loc>" in body
+    assert "/en/klastry/klaster-mapowy/" in body
+    assert "gala-mapowa" in body
+    assert "klaster-ukryty" not in body
+    assert "/deklaracja-dostepnosci/</loc>" in body
+
+
+def test_unknown_page_is_a_friendly_404_in_the_site_layout(client):
+    response = client.get("/en/nie-ma-takiej-strony/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert 'href="/en/klastry/"' in response.content.decode()
+
+
+def test_500_page_renders_without_a_request_or_database():
+    html = render_to_string("500.html")
+    assert "<h1>" in html and 'href="/"' in html
