@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from clusters.models import (
     Application,
@@ -30,6 +31,15 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages below are matched in English; the project's default language is Polish."""
+    with translation.override("en"):
+        yield
+
+
 D = datetime.date
 
 

@@ -2,11 +2,21 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from events.models import Event
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages below are matched in English; the project's default language is Polish."""
+    with translation.override("en"):
+        yield
+
+
 D = datetime.date
 
 
