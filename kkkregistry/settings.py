@@ -45,7 +45,7 @@ elif not DEBUG and (SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) 
     raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 50 characters.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kkkregistry.apps.RegistryAdminConfig",  # django.contrib.admin with the registry's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "kkkregistry.middleware.AdminLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -79,3 +79,76 @@ class EventFactory(factory.django.DjangoModelFactory):
     kind = em.Event.Kind.CONFERENCE
     start_date = datetime.date(2023, 1, 23)
     city = "Warszawa"
+
+
+class StageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.EvaluationStage
+
+    round = factory.SubFactory(RoundFactory)
+    order = 1
+    kind = cm.EvaluationStage.Kind.FORMAL
+
+
+class StageResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.StageResult
+
+    application = factory.SubFactory(ApplicationFactory)
+    stage = factory.SubFactory(StageFactory, round=factory.SelfAttribute("..application.round"))
+
+
+class RepresentationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.Representation
+
+    cluster = factory.SubFactory(ClusterFactory)
+    coordinator = factory.SubFactory(CoordinatorFactory)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.Person
+
+    name = factory.Sequence(lambda n: f"Jan Kowalski {n}")
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = em.Participation
+
+    event = factory.SubFactory(EventFactory)
+    person = factory.SubFactory(PersonFactory)
+    role = cm.Role.SPEAKER
+
+
+PASSWORD = "hasło-testowe-2026"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A staff member; put them in a group with `staff_in`."""
+
+    class Meta:
+        model = "auth.User"
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"pracownik{n}")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(user, create, extracted, **kwargs):
+        if create:
+            user.save()
+
+
+def staff_in(group_name, **kwargs):
+    """A staff user in the editors or viewers group (groups set up as the migration does)."""
+    from django.contrib.auth.models import Group
+
+    from kkkregistry.roles import setup_roles
+
+    setup_roles()
+    user = UserFactory(**kwargs)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
