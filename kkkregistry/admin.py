@@ -148,7 +148,8 @@ class RegistryInlineMixin:
             for name in self.get_autocomplete_fields(request)
             if self.model._meta.get_field(name).many_to_one
         ]
-        return super().get_queryset(request).select_related(*joined)
+        queryset = super().get_queryset(request)
+        return queryset.select_related(*joined) if joined else queryset
 
 
 class TabularInline(RegistryInlineMixin, admin.TabularInline):

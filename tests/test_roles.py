@@ -1,5 +1,6 @@
 """Editors keep the registry, viewers only read it: the admin hides and the server refuses."""
 
+import datetime
 import io
 
 import pytest
@@ -10,7 +11,13 @@ from django.urls import reverse
 from clusters.models import Coordinator
 from kkkregistry.roles import EDITORS, VIEWERS, setup_roles
 from tests.admin_forms import form_data
-from tests.factories import ClusterFactory, CoordinatorFactory, RoundFactory, staff_in
+from tests.factories import (
+    ApplicationFactory,
+    ClusterFactory,
+    CoordinatorFactory,
+    RoundFactory,
+    staff_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +92,8 @@ def test_viewer_posting_a_change_is_refused(viewer, client):
 
 
 def test_viewer_cannot_run_the_grant_action(viewer):
-    round_ = RoundFactory()
+    round_ = RoundFactory(gala_date=datetime.date(2022, 12, 17))
+    ApplicationFactory(round=round_, outcome="awarded")
     response = viewer.post(
         reverse("admin:clusters_round_changelist"),
         {"action": "grant_status", "_selected_action": [round_.pk]},
@@ -154,3 +162,24 @@ def test_history_shows_many_to_many_changes(editor):
 def test_setup_roles_returns_both_groups():
     editors, viewers = setup_roles()
     assert (editors.name, viewers.name) == (EDITORS, VIEWERS)
+
+
+def test_editor_runs_the_grant_action(editor):
+    round_ = RoundFactory(gala_date=datetime.date(2022, 12, 17))
+    ApplicationFactory(round=round_, outcome="awarded")
+    editor.post(
+        reverse("admin:clusters_round_changelist"),
+        {"action": "grant_status", "_selected_action": [round_.pk]},
+    )
+    assert round_.status_awards.count() == 1
+
+
+def test_stage_results_are_reached_from_applications_not_listed_on_the_index(editor):
+    from tests.factories import StageResultFactory
+
+    result = StageResultFactory()
+    index = editor.get(reverse("admin:index"))
+    models = {m["object_name"] for app in index.context["app_list"] for m in app["models"]}
+    assert "StageResult" not in models and "Application" in models
+    url = reverse("admin:clusters_stageresult_change", args=[result.pk])
+    assert editor.get(url).status_code == 200
