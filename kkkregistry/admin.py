@@ -1,6 +1,7 @@
 """The ministry's admin: the site with its dashboard, and what every registry admin shares."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.forms import ModelChoiceField, ModelMultipleChoiceField, Select
@@ -29,7 +30,7 @@ class RegistryAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history hides the revert button from viewers but would still accept the POST.
         if request.method == "POST":
-            obj = self.get_object(request, admin.utils.unquote(object_id))
+            obj = self.get_object(request, unquote(object_id))
             if not self.has_change_history_permission(request, obj):
                 raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)

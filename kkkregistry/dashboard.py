@@ -27,7 +27,11 @@ def dashboard(user, on=None):
         "expiring_count": expiring.count(),
         "draft_clusters": list(drafts[:DASHBOARD_ROWS]),
         "draft_clusters_count": drafts.count(),
+        # None: the user may not see these; the page leaves them out.
+        "waiting_applications_count": None,
+        "draft_events_count": None,
     }
+    board["counts"]["events"] = None
     if user.has_perm("clusters.view_application"):
         waiting = Application.objects.without_results().select_related("cluster", "round")
         board["waiting_applications"] = list(waiting[:DASHBOARD_ROWS])

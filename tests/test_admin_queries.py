@@ -141,7 +141,20 @@ def history_of_a_cluster(n):
     return reverse("admin:clusters_cluster_history", args=[cluster.pk])
 
 
+def dashboard(n):
+    """n of everything the dashboard lists: statuses expiring soon, drafts, waiting applications."""
+    for _ in range(n):
+        f.StatusAwardFactory(
+            valid_from=D(2020, 1, 1), valid_until=f.cm.today() + datetime.timedelta(30)
+        )
+        f.ClusterFactory(published=False)
+        f.EventFactory(published=False)
+        f.ApplicationFactory()
+    return reverse("admin:index")
+
+
 PAGES = [
+    dashboard,
     clusters,
     coordinators,
     rounds,
@@ -153,6 +166,7 @@ PAGES = [
     one_coordinator_with,
     one_round_with,
     one_application_with,
+    one_stage_result_with,
     one_event_with,
     one_institution_with,
     history_of_a_cluster,

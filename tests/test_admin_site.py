@@ -75,3 +75,20 @@ def test_dashboard_is_not_shown_to_staff_who_cannot_view_clusters(client):
     response = client.get(reverse("admin:index"))
     assert response.context["dashboard"] is None
     assert 'id="registry-dashboard"' not in response.content.decode()
+
+
+def test_dashboard_leaves_out_what_the_user_may_not_view(client):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="view_cluster"))
+    EventFactory(published=False)
+    ApplicationFactory()
+    client.force_login(user)
+    response = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en")
+    content = response.content.decode()
+    assert 'id="registry-dashboard"' in content
+    assert 'id="draft-events"' not in content and 'id="waiting-applications"' not in content
+    assert reverse("admin:events_event_changelist") not in content
