@@ -395,8 +395,9 @@ class StageResultFormSet(PreloadedChoicesFormSet):
         passed = set()
         for form in self.forms:
             deleted = self.can_delete and form[DELETION_FIELD_NAME].value()
-            stage = form["stage"].value()
-            if form["result"].value() == models.StageResult.Result.PASSED and stage and not deleted:
+            stage = str(form["stage"].value() or "")
+            passed_stage = form["result"].value() == models.StageResult.Result.PASSED
+            if passed_stage and stage.isdigit() and not deleted:
                 passed.add(int(stage))
         for form in self.forms:
             form.instance.passed_stage_ids = passed
