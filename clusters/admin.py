@@ -1,91 +1,504 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from django.contrib import admin, messages
+from django.db.models import Prefetch
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from . import models
+from kkkregistry.admin import (
+    PreloadedChoicesFormSet,
+    ReadOnlyTabularInline,
+    RegistryAdmin,
+    TabularInline,
+)
+from kkkregistry.admin_transfer import RegistryImportExportMixin
+
+from . import models, resources
+from .services import RegistryError, grant_status_to_successful_applications
 
 
-class FormerNameInline(admin.TabularInline):
+def admin_link(obj):
+    """A link to `obj`'s change page in the admin."""
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, obj)
+
+
+def link_list(objects):
+    if not objects:
+        return _("none")
+    return format_html(
+        "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((admin_link(o),) for o in objects))
+    )
+
+
+# --- Clusters ------------------------------------------------------------------
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status today")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return models.StatusState.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in models.StatusState.values:
+            return queryset.in_status_state(models.StatusState(self.value()))
+        return queryset
+
+
+class FormerNameInline(TabularInline):
     model = models.ClusterFormerName
-    extra = 0
 
 
-class RepresentationInline(admin.TabularInline):
+class RepresentationInline(TabularInline):
     model = models.Representation
-    extra = 0
     autocomplete_fields = ["coordinator"]
 
 
-class StatusAwardInline(admin.TabularInline):
+class MemberCountInline(TabularInline):
+    model = models.MemberCount
+
+
+class LabelInline(TabularInline):
+    model = models.ClusterLabel
+
+
+class ClusterStatusAwardInline(TabularInline):
     model = models.StatusAward
-    extra = 0
-    fields = ["round", "kind", "certificate_date", "valid_from", "valid_until", "dates_estimated"]
+    fields = [
+        "round",
+        "kind",
+        "certificate_date",
+        "valid_from",
+        "valid_until",
+        "dates_estimated",
+        "note",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("round")
 
 
 @admin.register(models.Cluster)
-class ClusterAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "short_name", "voivodeship", "kind", "published"]
-    list_filter = ["voivodeship", "kind", "published"]
-    search_fields = ["name", "short_name", "former_names__name"]
+class ClusterAdmin(RegistryImportExportMixin, RegistryAdmin):
+    resource_classes = [resources.ClusterResource]
+    list_display = [
+        "name",
+        "short_name",
+        "voivodeship",
+        "coordinator",
+        "status",
+        "status_until",
+        "published",
+    ]
+    list_filter = [
+        "voivodeship",
+        "kind",
+        "specialisations",
+        ("status_awards__round", admin.RelatedOnlyFieldListFilter),
+        StatusFilter,
+        "published",
+    ]
+    search_fields = [
+        "name",
+        "short_name",
+        "former_names__name",
+        "representations__coordinator__name",
+        "representations__coordinator__nip",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["specialisations"]
-    inlines = [FormerNameInline, RepresentationInline, StatusAwardInline]
+    readonly_fields = ["public_page", "applications_list", "events_list", "created_at"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "short_name",
+                    "kind",
+                    "in_registration",
+                    "founded_year",
+                    "published",
+                    "public_page",
+                ]
+            },
+        ),
+        (
+            _("Seat and industry"),
+            {"fields": ["city", "voivodeship", "specialisations", "website", "description"]},
+        ),
+        (
+            _("Competitions and events"),
+            {
+                "description": _(
+                    "Applications are edited under Applications, events under Events."
+                ),
+                "fields": ["applications_list", "events_list", "created_at"],
+            },
+        ),
+    ]
+    inlines = [
+        FormerNameInline,
+        RepresentationInline,
+        MemberCountInline,
+        LabelInline,
+        ClusterStatusAwardInline,
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .with_status_until(models.today())
+            .prefetch_related(
+                "status_awards",
+                Prefetch(
+                    "representations",
+                    queryset=models.Representation.objects.select_related("coordinator"),
+                ),
+            )
+        )
+
+    @admin.display(description=_("coordinator"))
+    def coordinator(self, cluster):
+        return cluster.coordinator_on() or "–"
+
+    @admin.display(description=_("status today"))
+    def status(self, cluster):
+        return models.StatusState(cluster.status_on()).label
+
+    @admin.display(description=_("status valid until"), ordering="status_valid_until")
+    def status_until(self, cluster):
+        return cluster.status_valid_until
+
+    @admin.display(description=_("public page"))
+    def public_page(self, cluster):
+        if not cluster.pk:
+            return "–"
+        link = format_html('<a href="{0}">{0}</a>', cluster.get_absolute_url())
+        if not cluster.published:
+            return format_html("{} ({})", link, _("hidden from the public until published"))
+        return link
+
+    @admin.display(description=_("applications"))
+    def applications_list(self, cluster):
+        return link_list(cluster.applications.select_related("round", "cluster"))
+
+    @admin.display(description=_("events"))
+    def events_list(self, cluster):
+        return link_list(cluster.events.all())
+
+
+# --- Coordinators, specialisations, institutions, people ---------------------------
 
 
 @admin.register(models.Coordinator)
-class CoordinatorAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "legal_form", "nip", "city"]
-    search_fields = ["name", "nip", "regon", "krs"]
+class CoordinatorAdmin(RegistryImportExportMixin, RegistryAdmin):
+    resource_classes = [resources.CoordinatorResource]
+    list_display = ["name", "legal_form", "nip", "city", "voivodeship", "clusters"]
+    list_filter = ["legal_form", "voivodeship"]
+    search_fields = ["name", "nip", "regon", "krs", "representations__cluster__name"]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["clusters_list"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "legal_form", "clusters_list"]}),
+        (
+            _("Identifiers"),
+            {
+                "description": _(
+                    "Type them with or without dashes or spaces; only the digits are stored. "
+                    "NIP and REGON are checked against their check digit."
+                ),
+                "fields": ["nip", "regon", "krs"],
+            },
+        ),
+        (
+            _("Address and contact"),
+            {"fields": ["street", "postal_code", "city", "voivodeship", "website", "email"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "representations",
+                    queryset=models.Representation.objects.select_related("cluster"),
+                )
+            )
+        )
+
+    @admin.display(description=_("clusters represented"))
+    def clusters(self, coordinator):
+        return ", ".join(sorted({str(r.cluster) for r in coordinator.representations.all()}))
+
+    @admin.display(description=_("clusters represented"))
+    def clusters_list(self, coordinator):
+        if not coordinator.pk:
+            return "–"
+        return link_list(sorted({r.cluster for r in coordinator.representations.all()}, key=str))
 
 
 @admin.register(models.Specialisation)
-class SpecialisationAdmin(SimpleHistoryAdmin):
+class SpecialisationAdmin(RegistryImportExportMixin, RegistryAdmin):
+    resource_classes = [resources.SpecialisationResource]
+    list_display = ["name", "name_en"]
     search_fields = ["name", "name_en"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class StageInline(admin.TabularInline):
-    model = models.EvaluationStage
-    extra = 0
-
-
-@admin.register(models.Round)
-class RoundAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "year", "organiser"]
-    search_fields = ["name"]
-    inlines = [StageInline]
-
-
-class StageResultInline(admin.TabularInline):
-    model = models.StageResult
-    extra = 0
-
-
-@admin.register(models.Application)
-class ApplicationAdmin(SimpleHistoryAdmin):
-    list_display = ["cluster", "round", "outcome", "total_points"]
-    list_select_related = ["cluster", "round"]
-    inlines = [StageResultInline]
-
-
-@admin.register(models.StatusAward)
-class StatusAwardAdmin(SimpleHistoryAdmin):
-    list_display = ["cluster", "round", "kind", "valid_from", "valid_until"]
-    list_select_related = ["cluster", "round"]
-
-
-class InstitutionNameInline(admin.TabularInline):
+class InstitutionNameInline(TabularInline):
     model = models.InstitutionName
-    extra = 0
 
 
 @admin.register(models.Institution)
-class InstitutionAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind"]
-    search_fields = ["name", "names__name"]
+class InstitutionAdmin(RegistryImportExportMixin, RegistryAdmin):
+    resource_classes = [resources.InstitutionResource]
+    list_display = ["name", "short_name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name", "names__name"]
+    prepopulated_fields = {"slug": ["name"]}
     inlines = [InstitutionNameInline]
 
 
+class PersonRoleInline(TabularInline):
+    model = models.PersonRole
+    autocomplete_fields = ["cluster", "institution"]
+
+
 @admin.register(models.Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(RegistryImportExportMixin, RegistryAdmin):
+    resource_classes = [resources.PersonResource]
+    list_display = ["name", "email", "phone"]
     search_fields = ["name"]
+    inlines = [PersonRoleInline]
+
+
+# --- Rounds, applications, results, awards ---------------------------------------
+
+
+class StageInline(TabularInline):
+    model = models.EvaluationStage
+    ordering = ["order"]
+
+
+class RoundApplicationInline(ReadOnlyTabularInline):
+    model = models.Application
+    fields = ["cluster", "submitted_on", "outcome", "total_points"]
+    verbose_name_plural = _("applications in this round")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("cluster", "round")
+
+
+@admin.register(models.Round)
+class RoundAdmin(RegistryImportExportMixin, RegistryAdmin):
+    resource_classes = [resources.RoundResource]
+    list_display = ["name", "kind", "year", "organiser", "gala_date", "status_valid_until"]
+    list_filter = ["kind", "year"]
+    list_select_related = ["organiser"]
+    search_fields = ["name"]
+    autocomplete_fields = ["organiser", "co_organiser"]
+    readonly_fields = ["figures"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "number", "year", "organiser", "co_organiser"]}),
+        (
+            _("Dates"),
+            {
+                "description": _(
+                    "The certificate gala (or else the results date) is where granted "
+                    "statuses start."
+                ),
+                "fields": [
+                    "call_opens",
+                    "call_closes",
+                    "results_date",
+                    "gala_date",
+                    "status_valid_until",
+                ],
+            },
+        ),
+        (
+            _("Scoring and results"),
+            {
+                "description": _(
+                    "Counted from the applications and stage results below; the figures as "
+                    "reported are what the notice states."
+                ),
+                "fields": [
+                    "figures",
+                    "max_points",
+                    "pass_threshold",
+                    "applications_reported",
+                    "awards_reported",
+                ],
+            },
+        ),
+        (None, {"fields": ["description"]}),
+    ]
+    inlines = [StageInline, RoundApplicationInline]
+    actions = ["grant_status"]
+
+    @admin.display(description=_("results"))
+    def figures(self, round_):
+        if not round_.pk:
+            return "–"
+        figures = round_.results_figures()
+        rows = [(_("applied"), figures["applied"])]
+        rows += [(_("passed %(stage)s") % {"stage": s}, s.passed) for s in figures["stages"]]
+        rows.append((_("status awarded"), figures["awarded"]))
+        return format_html(
+            "<table>{}</table>", format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows)
+        )
+
+    @admin.action(
+        description=_("Grant status to the successful applications"),
+        permissions=["change"],
+    )
+    def grant_status(self, request, queryset):
+        for round_ in queryset:
+            try:
+                awards = grant_status_to_successful_applications(round_)
+            except RegistryError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                continue
+            if awards:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(round)s: status granted to %(count)d cluster.",
+                        "%(round)s: status granted to %(count)d clusters.",
+                        len(awards),
+                    )
+                    % {"round": round_, "count": len(awards)},
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("%(round)s: every successful application already has its status.")
+                    % {"round": round_},
+                    messages.INFO,
+                )
+
+
+class StageResultFormSet(PreloadedChoicesFormSet):
+    """Stage results of one application: only its round's stages, decided in order."""
+
+    def __init__(self, *args, instance=None, **kwargs):
+        if instance is not None and instance.round_id:
+            self.form.base_fields["stage"].queryset = instance.round.stages.all()
+        super().__init__(*args, instance=instance, **kwargs)
+
+    def full_clean(self):
+        # Stages entered together are checked together: a later stage may be decided
+        # in the same save as the earlier ones it depends on.
+        passed = set()
+        for form in self.forms:
+            deleted = self.can_delete and form[DELETION_FIELD_NAME].value()
+            stage = str(form["stage"].value() or "")
+            passed_stage = form["result"].value() == models.StageResult.Result.PASSED
+            if passed_stage and stage.isdigit() and not deleted:
+                passed.add(int(stage))
+        for form in self.forms:
+            form.instance.passed_stage_ids = passed
+        super().full_clean()
+
+
+class StageResultInline(TabularInline):
+    model = models.StageResult
+    formset = StageResultFormSet
+    fields = ["stage", "result", "points", "expert_points"]
+    readonly_fields = ["expert_points"]
+    show_change_link = True
+    verbose_name_plural = _("stage results (experts' points: open a result to enter them)")
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("stage").prefetch_related("expert_scores")
+        )
+
+    @admin.display(description=_("experts' points"))
+    def expert_points(self, result):
+        return ", ".join(f"{s.expert_number}: {s.points}" for s in result.expert_scores.all())
+
+
+@admin.register(models.Application)
+class ApplicationAdmin(RegistryImportExportMixin, RegistryAdmin):
+    resource_classes = [resources.ApplicationResource]
+    list_display = ["cluster", "round", "submitted_on", "outcome", "total_points", "award"]
+    list_filter = ["round", "outcome", "scores_published"]
+    list_select_related = ["cluster", "round", "status_award"]
+    search_fields = ["cluster__name", "cluster__short_name", "round__name"]
+    autocomplete_fields = ["cluster", "round"]
+    inlines = [StageResultInline]
+
+    @admin.display(description=_("status award"), boolean=True)
+    def award(self, application):
+        return hasattr(application, "status_award")
+
+
+class ExpertScoreInline(TabularInline):
+    model = models.ExpertScore
+    fields = ["expert_number", "points"]
+
+
+@admin.register(models.StageResult)
+class StageResultAdmin(RegistryAdmin):
+    """One stage's result with each expert's points; opened from its application."""
+
+    list_display = ["application", "stage", "result", "points"]
+    list_select_related = ["application__cluster", "application__round", "stage"]
+    readonly_fields = ["application", "stage"]
+    fields = ["application", "stage", "result", "points"]
+    inlines = [ExpertScoreInline]
+
+    def has_module_permission(self, request):
+        # Reached from an application's page; a list of all results would help nobody.
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("application__cluster", "application__round", "stage")
+        )
+
+
+@admin.register(models.StatusAward)
+class StatusAwardAdmin(RegistryImportExportMixin, RegistryAdmin):
+    resource_classes = [resources.StatusAwardResource]
+    list_display = ["cluster", "round", "kind", "certificate_date", "valid_from", "valid_until"]
+    list_filter = ["round", "kind", "dates_estimated"]
+    list_select_related = ["cluster", "round"]
+    search_fields = ["cluster__name", "cluster__short_name", "round__name"]
+    autocomplete_fields = ["cluster", "round", "application"]
+    date_hierarchy = "valid_until"
+    fieldsets = [
+        (None, {"fields": ["cluster", "round", "application", "kind"]}),
+        (
+            _("Validity"),
+            {
+                "description": _(
+                    "Status lasts 3 years from the certificate date unless the round announced "
+                    "one end date; leave the dates empty to have them filled in."
+                ),
+                "fields": [
+                    "certificate_date",
+                    "valid_from",
+                    "valid_until",
+                    "dates_estimated",
+                    "note",
+                ],
+            },
+        ),
+    ]

@@ -14,3 +14,8 @@ class CompactDigitsField(models.CharField):
         value = compact_digits(getattr(model_instance, self.attname))
         setattr(model_instance, self.attname, value)
         return value
+
+    def formfield(self, **kwargs):
+        # Typed with separators ("526-025-02-74") the value is longer than the digits
+        # stored; the length is checked after compacting, by the model field.
+        return super().formfield(**{"max_length": None, **kwargs})

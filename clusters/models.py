@@ -9,12 +9,12 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 from localflavor.pl.pl_voivodeships import VOIVODESHIP_CHOICES
 from simple_history.models import HistoricalRecords
 
@@ -323,6 +323,27 @@ class ClusterQuerySet(models.QuerySet):
         last_end = held.aggregate(last=models.Max("valid_until"))["last"]
         return None if last_end is None else min(last_end, on)
 
+    def expiring_on(self, on=None):
+        """Clusters whose status held on `on` ends within EXPIRING_WITHIN_DAYS of it."""
+        on = on or today()
+        horizon = on + datetime.timedelta(days=EXPIRING_WITHIN_DAYS)
+        return self.with_status_until(on).filter(status_valid_until__lte=horizon)
+
+    def with_lasting_status_on(self, on=None):
+        """Clusters holding status on `on` that does not end within the expiry window."""
+        on = on or today()
+        horizon = on + datetime.timedelta(days=EXPIRING_WITHIN_DAYS)
+        return self.with_status_until(on).filter(status_valid_until__gt=horizon)
+
+    def in_status_state(self, state, on=None):
+        """Clusters whose `status_on(on)` is `state` (one of StatusState)."""
+        return {
+            StatusState.CURRENT: self.with_lasting_status_on,
+            StatusState.EXPIRING: self.expiring_on,
+            StatusState.EXPIRED: self.with_former_status_on,
+            StatusState.NEVER: self.never_with_status_by,
+        }[state](on)
+
     def matching_name(self, name):
         """Clusters whose current or former name is `name`, ignoring case (Polish letters too)."""
         wanted = squash_spaces(name).lower()
@@ -396,6 +417,11 @@ class Cluster(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["voivodeship", "name"], name="cluster_voivodeship_name")]
+        # Bulk loading and exporting cover the whole registry; they hang on the cluster,
+        # the registry's central record, because Django permissions belong to a model.
+        permissions = [
+            ("import_data", _("Can import registry data")),
+        ]
 
     def __str__(self):
         return self.name
@@ -432,14 +458,24 @@ class Cluster(models.Model):
         return bool(self.valid_awards_on(on))
 
     def status_valid_until(self, on=None):
+        return self._status_end_on(on)
+
+    # with_status_until() annotates `status_valid_until`, hiding the method above on the
+    # instances it returns; the rules below call this name so that they work on those too.
+    def _status_end_on(self, on=None):
         return max((award.valid_until for award in self.valid_awards_on(on)), default=None)
+
+    def is_status_expiring_on(self, on=None):
+        on = on or today()
+        until = self._status_end_on(on)
+        return until is not None and (until - on).days <= EXPIRING_WITHIN_DAYS
 
     def status_on(self, on=None):
         """One of StatusState for `on` (default today)."""
         on = on or today()
-        until = self.status_valid_until(on)
+        until = self._status_end_on(on)
         if until is not None:
-            if (until - on).days <= EXPIRING_WITHIN_DAYS:
+            if self.is_status_expiring_on(on):
                 return StatusState.EXPIRING
             return StatusState.CURRENT
         if any(award.valid_from <= on for award in self.status_awards.all()):
@@ -789,6 +825,15 @@ class Round(models.Model):
             recorded = self.status_awards.count()
         return max(recorded, self.awards_reported or 0)
 
+    def results_figures(self):
+        """How many applied, passed each stage and were awarded (from the recorded results)."""
+        passed = Count("results", filter=Q(results__result=StageResult.Result.PASSED))
+        return {
+            "applied": self.applications.count(),
+            "stages": list(self.stages.annotate(passed=passed).order_by("order")),
+            "awarded": self.applications.filter(outcome=Application.Outcome.AWARDED).count(),
+        }
+
     def organiser_name(self):
         """The organiser as it was called when the round was held."""
         day = self.call_opens or self.results_date or datetime.date(self.year, 7, 1)
@@ -834,6 +879,15 @@ class EvaluationStage(models.Model):
         return f"{self.order}. {self.get_kind_display()}"
 
 
+class ApplicationQuerySet(models.QuerySet):
+    def without_results(self):
+        """Pending applications with no stage decided yet: the evaluation has not been entered."""
+        decided = StageResult.objects.filter(application=OuterRef("pk")).exclude(
+            result=StageResult.Result.PENDING
+        )
+        return self.filter(outcome=Application.Outcome.PENDING).exclude(Exists(decided))
+
+
 class Application(models.Model):
     class Outcome(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -861,6 +915,7 @@ class Application(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
 
+    objects = ApplicationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -877,6 +932,12 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.cluster} – {self.round}"
+
+    def has_results(self):
+        """Instance twin of `without_results()`, read from prefetched stage results."""
+        return self.outcome != self.Outcome.PENDING or any(
+            result.result != StageResult.Result.PENDING for result in self.stage_results.all()
+        )
 
     def clean(self):
         if (
@@ -941,6 +1002,36 @@ class StageResult(models.Model):
                     % {"points": self.points, "max": self.stage.max_points or 0}
                 }
             )
+        self.validate_stage_order()
+
+    # Stages the application passed, when a form enters several stages at once and the
+    # database does not know them yet; None reads them from the database.
+    passed_stage_ids = None
+
+    def validate_stage_order(self):
+        """A stage is decided only after every earlier stage was passed: stages run in order."""
+        if self.result == self.Result.PENDING:
+            return
+        passed_stage_ids = self.passed_stage_ids
+        if passed_stage_ids is None:
+            passed_stage_ids = set(
+                self.application.stage_results.exclude(pk=self.pk)
+                .filter(result=self.Result.PASSED)
+                .values_list("stage_id", flat=True)
+            )
+        missing = self.stage.round.stages.filter(order__lt=self.stage.order).exclude(
+            pk__in=passed_stage_ids
+        )
+        if missing:
+            raise ValidationError(
+                {
+                    "result": _(
+                        "“%(stage)s” cannot be decided before the application passes "
+                        "the earlier stages: %(missing)s."
+                    )
+                    % {"stage": self.stage, "missing": ", ".join(str(s) for s in missing)}
+                }
+            )
 
 
 class ExpertScore(models.Model):
@@ -968,6 +1059,24 @@ class ExpertScore(models.Model):
 
     def __str__(self):
         return f"{self.stage_result} – #{self.expert_number}"
+
+    def clean(self):
+        if not self.stage_result_id:
+            return
+        stage = self.stage_result.stage
+        errors = {}
+        if self.points is not None and (stage.max_points is None or self.points > stage.max_points):
+            errors["points"] = _(
+                "%(points)s exceeds the maximum of %(max)s points at stage “%(stage)s”."
+            ) % {"points": self.points, "max": stage.max_points or 0, "stage": stage}
+        if self.expert_number and stage.experts and self.expert_number > stage.experts:
+            errors["expert_number"] = ngettext(
+                "Stage “%(stage)s” has only %(experts)d expert.",
+                "Stage “%(stage)s” has only %(experts)d experts.",
+                stage.experts,
+            ) % {"stage": stage, "experts": stage.experts}
+        if errors:
+            raise ValidationError(errors)
 
 
 class StatusAwardQuerySet(models.QuerySet):

@@ -13,7 +13,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import Format
 
 from .spreadsheets import ImportFileError, read_table, write_csv, write_xlsx
-from .transfer import check_headers, row_errors, template_file
+from .transfer import check_headers, template_file
 
 IMPORT_PERMISSION = "clusters.import_data"
 
@@ -22,6 +22,10 @@ class SpreadsheetImport(Format):
     """CSV (UTF-8, UTF-8 with BOM, Windows-1250, ISO-8859-2; ; , or tab) or XLSX."""
 
     resource_class = None
+
+    def __init__(self, encoding=None):
+        # Accepted for django-import-export's calls; the encoding is detected from the bytes.
+        self.encoding = None
 
     @classmethod
     def for_resource(cls, resource_class):
@@ -111,13 +115,9 @@ class RegistryImportExportMixin(ImportExportMixin):
         else:
             super().add_data_read_fail_error_to_form(form, e)
 
-    def process_dataset(self, dataset, form, request, **kwargs):
-        # Staff see rows numbered as in their spreadsheet, with column and value.
-        kwargs.setdefault("rollback_on_validation_errors", True)
-        result = super().process_dataset(dataset, form, request, **kwargs)
-        resource = self.choose_import_resource_class(form, request)()
-        result.spreadsheet_errors = row_errors(result, resource, dataset.headers)
-        return result
+    def get_import_data_kwargs(self, **kwargs):
+        # A confirmed import with an invalid row (changed data since the preview) writes nothing.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name

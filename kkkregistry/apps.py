@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.backends.signals import connection_created
 
 
@@ -25,3 +26,10 @@ class KkkRegistryConfig(AppConfig):
 
     def ready(self):
         connection_created.connect(_unicode_case_functions, dispatch_uid="kkk-sqlite-unicode-case")
+
+
+class RegistryAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the registry's site: its dashboard and its title."""
+
+    default = False  # kkkregistry itself is KkkRegistryConfig
+    default_site = "kkkregistry.admin.RegistryAdminSite"

@@ -7,10 +7,56 @@ is reported as unchanged and not written, so re-importing an exported file
 changes nothing.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
 from import_export import fields, instance_loaders, resources
 
 from .widgets import BooleanWidget, ChoiceWidget, DateWidget, IntegerWidget, TextWidget
+
+HEADER_ROW = 1
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def __str__(self):
+        where = _("row %(row)d") % {"row": self.row}
+        if self.column:
+            where += _(", column “%(column)s” (value “%(value)s”)") % {
+                "column": self.column,
+                "value": self.value,
+            }
+        return f"{where}: {self.message}"
+
+
+def row_errors(result, resource, headers):
+    """Every error of an import result, as spreadsheet row, column, value and message."""
+    errors = []
+    present = set(headers)
+    for invalid in result.invalid_rows:
+        values = {
+            column: value
+            for column, value in zip(result.diff_headers, invalid.values, strict=False)
+            if column in present
+        }
+        for key, messages in invalid.error_dict.items():
+            column = resource.column_for(key)
+            for message in messages:
+                errors.append(
+                    RowError(
+                        invalid.number + HEADER_ROW, column, str(values.get(column, "")), message
+                    )
+                )
+    for number, row_failures in result.row_errors():
+        for failure in row_failures:
+            errors.append(RowError(number + HEADER_ROW, "", "", str(failure.error)))
+    return sorted(errors, key=lambda e: e.row)
 
 
 class Column(fields.Field):
@@ -149,6 +195,12 @@ class RegistryResource(resources.Resource):
     def before_save_instance(self, instance, row, **kwargs):
         self.attribute(instance)
 
+    def import_data(self, dataset, *args, **kwargs):
+        result = super().import_data(dataset, *args, **kwargs)
+        # Errors as the spreadsheet numbers its rows, for the admin and the commands alike.
+        result.spreadsheet_errors = row_errors(result, self, dataset.headers or [])
+        return result
+
     def after_import_row(self, row, row_result, **kwargs):
         if self.on_row is not None:
             self.on_row()
@@ -184,6 +236,10 @@ class RegistryResource(resources.Resource):
             ):
                 return field.column_name
         return ""
+
+    @classmethod
+    def get_display_name(cls):
+        return str(cls._meta.model._meta.verbose_name_plural)
 
     @classmethod
     def template_headers(cls):

@@ -61,7 +61,7 @@ if not DATABASE_URL:
     DATABASE_URL = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kkkregistry.apps.RegistryAdminConfig",  # django.contrib.admin with the registry's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "kkkregistry.middleware.AdminLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

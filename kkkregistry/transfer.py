@@ -41,24 +41,6 @@ RESOURCES = [
 ]
 KINDS = {resource.kind: resource for resource in RESOURCES}
 FORMATS = {"csv": write_csv, "xlsx": write_xlsx}
-HEADER_ROW = 1
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    value: str
-    message: str
-
-    def __str__(self):
-        where = _("row %(row)d") % {"row": self.row}
-        if self.column:
-            where += _(", column “%(column)s” (value “%(value)s”)") % {
-                "column": self.column,
-                "value": self.value,
-            }
-        return f"{where}: {self.message}"
 
 
 @dataclass
@@ -128,32 +110,8 @@ def import_dataset(resource, dataset, dry_run=False):
         unchanged=result.totals["skip"],
         invalid=result.totals["invalid"] + result.totals["error"],
     )
-    report.errors = row_errors(result, resource, dataset.headers)
+    report.errors = result.spreadsheet_errors
     return report
-
-
-def row_errors(result, resource, headers):
-    """Every error of an import result, as spreadsheet row, column, value and message."""
-    errors = []
-    present = set(headers)
-    for invalid in result.invalid_rows:
-        values = {
-            column: value
-            for column, value in zip(result.diff_headers, invalid.values, strict=False)
-            if column in present
-        }
-        for key, messages in invalid.error_dict.items():
-            column = resource.column_for(key)
-            for message in messages:
-                errors.append(
-                    RowError(
-                        invalid.number + HEADER_ROW, column, str(values.get(column, "")), message
-                    )
-                )
-    for number, row_failures in result.row_errors():
-        for failure in row_failures:
-            errors.append(RowError(number + HEADER_ROW, "", "", str(failure.error)))
-    return sorted(errors, key=lambda e: e.row)
 
 
 def export_file(kind, queryset=None, file_format="csv"):

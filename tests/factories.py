@@ -104,7 +104,7 @@ class RepresentationFactory(factory.django.DjangoModelFactory):
     coordinator = factory.SubFactory(CoordinatorFactory)
 
 
-class EvaluationStageFactory(factory.django.DjangoModelFactory):
+class StageFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = cm.EvaluationStage
 
@@ -118,8 +118,7 @@ class StageResultFactory(factory.django.DjangoModelFactory):
         model = cm.StageResult
 
     application = factory.SubFactory(ApplicationFactory)
-    stage = factory.SubFactory(EvaluationStageFactory)
-    result = cm.StageResult.Result.PASSED
+    stage = factory.SubFactory(StageFactory, round=factory.SelfAttribute("..application.round"))
 
 
 class ParticipationFactory(factory.django.DjangoModelFactory):
@@ -166,3 +165,35 @@ def bulk_clusters(count, *, round_, valid_from, valid_until, specialisation=None
     if specialisation:
         specialisation.clusters.add(*clusters)
     return clusters
+
+
+PASSWORD = "hasło-testowe-2026"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A staff member; put them in a group with `staff_in`."""
+
+    class Meta:
+        model = "auth.User"
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"pracownik{n}")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(user, create, extracted, **kwargs):
+        if create:
+            user.save()
+
+
+def staff_in(group_name, **kwargs):
+    """A staff user in the editors or viewers group (groups set up as the migration does)."""
+    from django.contrib.auth.models import Group
+
+    from kkkregistry.roles import setup_roles
+
+    setup_roles()
+    user = UserFactory(**kwargs)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user

@@ -15,11 +15,11 @@ from clusters.models import Application, Cluster, Person, PersonRole
 from tests.factories import (
     ApplicationFactory,
     ClusterFactory,
-    EvaluationStageFactory,
     EventFactory,
     RepresentationFactory,
     RoundFactory,
     SpecialisationFactory,
+    StageFactory,
     StageResultFactory,
     StatusAwardFactory,
     bulk_clusters,
@@ -199,12 +199,12 @@ def test_estimated_award_dates_show_only_the_year_with_a_note(client):
 
 def test_cluster_page_shows_only_published_scores(client):
     cluster = ClusterFactory(name="Klaster Oceniany")
-    stage = EvaluationStageFactory(max_points=140, kind="parametric")
+    stage = StageFactory(max_points=140, kind="parametric")
     shown = ApplicationFactory(
         cluster=cluster, round=stage.round, total_points=Decimal(128), scores_published=True
     )
     StageResultFactory(application=shown, stage=stage, points=Decimal("128.00"))
-    hidden_stage = EvaluationStageFactory(max_points=140, kind="parametric")
+    hidden_stage = StageFactory(max_points=140, kind="parametric")
     hidden = ApplicationFactory(cluster=cluster, round=hidden_stage.round, total_points=Decimal(77))
     StageResultFactory(application=hidden, stage=hidden_stage, points=Decimal("77.00"))
     assert not Application.objects.get(pk=hidden.pk).scores_published
@@ -235,9 +235,9 @@ def test_round_page_prefers_reported_figures_when_the_registry_names_fewer(clien
     round_ = RoundFactory(
         name="Odnowienie 2018", slug="odnowienie-2018", applications_reported=7, awards_reported=4
     )
-    stage = EvaluationStageFactory(round=round_, order=1)
+    stage = StageFactory(round=round_, order=1)
     for _ in range(2):
-        StageResultFactory(application__round=round_, stage=stage)
+        StageResultFactory(application__round=round_, stage=stage, result="passed")
     StatusAwardFactory(round=round_, cluster__name="Klaster Odnowiony")
     page = text(client.get("/en/rundy/odnowienie-2018/"))
     assert "<dt>Applied</dt><dd>7</dd>" in page

@@ -1,0 +1,44 @@
+"""What the admin's first page shows: the registry in numbers and what needs attention."""
+
+from clusters.models import Application, Cluster, Coordinator, Round, StatusAward, today
+from events.models import Event
+
+# The lists on the dashboard are reminders, not reports; the full list is one click away.
+DASHBOARD_ROWS = 10
+
+
+def dashboard(user, on=None):
+    """Counts and to-do lists for `user`, limited to what they may view; None without access."""
+    on = on or today()
+    if not user.has_perm("clusters.view_cluster"):
+        return None
+    expiring = Cluster.objects.expiring_on(on).order_by("status_valid_until", "name")
+    drafts = Cluster.objects.filter(published=False)
+    board = {
+        "on": on,
+        "counts": {
+            "clusters": Cluster.objects.count(),
+            "with_status": Cluster.objects.with_status_on(on).count(),
+            "coordinators": Coordinator.objects.count(),
+            "rounds": Round.objects.count(),
+            "awards": StatusAward.objects.count(),
+        },
+        "expiring": list(expiring[:DASHBOARD_ROWS]),
+        "expiring_count": expiring.count(),
+        "draft_clusters": list(drafts[:DASHBOARD_ROWS]),
+        "draft_clusters_count": drafts.count(),
+        # None: the user may not see these; the page leaves them out.
+        "waiting_applications_count": None,
+        "draft_events_count": None,
+    }
+    board["counts"]["events"] = None
+    if user.has_perm("clusters.view_application"):
+        waiting = Application.objects.without_results().select_related("cluster", "round")
+        board["waiting_applications"] = list(waiting[:DASHBOARD_ROWS])
+        board["waiting_applications_count"] = waiting.count()
+    if user.has_perm("events.view_event"):
+        board["counts"]["events"] = Event.objects.count()
+        draft_events = Event.objects.filter(published=False)
+        board["draft_events"] = list(draft_events[:DASHBOARD_ROWS])
+        board["draft_events_count"] = draft_events.count()
+    return board
