@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -13,6 +13,7 @@ from kkkregistry.admin import (
     TabularInline,
 )
 from kkkregistry.admin_transfer import RegistryImportExportMixin
+from kkkregistry.text import fold
 
 from . import models, resources
 from .services import RegistryError, grant_status_to_successful_applications
@@ -148,6 +149,18 @@ class ClusterAdmin(RegistryImportExportMixin, RegistryAdmin):
         LabelInline,
         ClusterStatusAwardInline,
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        # The stored folded text also finds "żółwi" for "Żółwi" and "slaski" for "Śląski":
+        # SQLite's LIKE folds only ASCII letters.
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        words = fold(search_term).split()
+        if words:
+            every_word = Q()
+            for word in words:
+                every_word &= Q(search_text__contains=word)
+            results |= queryset.filter(every_word)
+        return results, may_have_duplicates
 
     def get_queryset(self, request):
         return (

@@ -274,3 +274,11 @@ def test_coordinator_identifiers_typed_with_dashes_are_stored_as_digits(client):
     )
     assert response.status_code == 302
     assert CoordinatorFactory._meta.model.objects.get(name="Fundacja Y").nip == "5260250274"
+
+
+def test_cluster_search_ignores_case_and_polish_letters(client):
+    ClusterFactory(name="Śląski Klaster Żółwi")
+    ClusterFactory(name="Klaster Inny")
+    for term in ("żółwi", "ŚLĄSKI", "slaski zolwi"):
+        response = client.get(reverse("admin:clusters_cluster_changelist"), {"q": term})
+        assert [c.name for c in response.context["cl"].result_list] == ["Śląski Klaster Żółwi"]
