@@ -236,12 +236,6 @@ class InstitutionResource(RegistryResource):
     class Meta(RegistryResource.Meta):
         model = Institution
 
-    def find_existing(self, row):
-        slug = _cell(row, "Identyfikator")
-        return (slug and Institution.objects.filter(slug=slug).first()) or _by_name(
-            Institution.objects, _cell(row, "Nazwa")
-        )
-
     def before_save_instance(self, instance, row, **kwargs):
         instance.slug = instance.slug or polish_slugify(instance.name)[:200]
         super().before_save_instance(instance, row, **kwargs)
@@ -272,12 +266,6 @@ class SpecialisationResource(RegistryResource):
 
     class Meta(RegistryResource.Meta):
         model = Specialisation
-
-    def find_existing(self, row):
-        slug = _cell(row, "Identyfikator")
-        return (slug and Specialisation.objects.filter(slug=slug).first()) or _by_name(
-            Specialisation.objects, _cell(row, "Nazwa")
-        )
 
     def prepare_instance(self, specialisation, values, errors):
         specialisation.slug = specialisation.slug or polish_slugify(specialisation.name or "")[:120]
@@ -318,14 +306,7 @@ class CoordinatorResource(RegistryResource):
 
     def find_existing(self, row):
         nip = compact_digits(_cell(row, "NIP"))
-        if nip:
-            found = Coordinator.objects.filter(nip=nip).first()
-            if found:
-                return found
-        slug = _cell(row, "Identyfikator")
-        return (slug and Coordinator.objects.filter(slug=slug).first()) or _by_name(
-            Coordinator.objects, _cell(row, "Nazwa")
-        )
+        return (nip and Coordinator.objects.filter(nip=nip).first()) or super().find_existing(row)
 
 
 class ClusterResource(RegistryResource):
@@ -579,12 +560,6 @@ class RoundResource(RegistryResource):
 
     def get_queryset(self):
         return Round.objects.select_related("organiser", "co_organiser")
-
-    def find_existing(self, row):
-        slug = _cell(row, "Identyfikator")
-        return (slug and Round.objects.filter(slug=slug).first()) or _by_name(
-            Round.objects, _cell(row, "Nazwa")
-        )
 
     def get_organiser(self, round_):
         return round_.organiser.name if round_.organiser_id else ""

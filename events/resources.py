@@ -101,15 +101,6 @@ class ProjectResource(RegistryResource):
     def get_queryset(self):
         return Project.objects.prefetch_related("clusters")
 
-    def find_existing(self, row):
-        slug = squash_spaces(str(row.get("Identyfikator") or ""))
-        name = squash_spaces(str(row.get("Nazwa") or ""))
-        return (
-            (slug and Project.objects.filter(slug=slug).first())
-            or (name and Project.objects.filter(name__iexact=name).first())
-            or None
-        )
-
     def prepare_instance(self, project, values, errors):
         project.slug = project.slug or polish_slugify(project.name or "")[:200]
 

@@ -13,6 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, instance_loaders, resources
 
+from .text import squash_spaces
 from .widgets import BooleanWidget, ChoiceWidget, DateWidget, IntegerWidget, TextWidget
 
 HEADER_ROW = 1
@@ -125,8 +126,18 @@ class RegistryResource(resources.Resource):
 
     # --- natural keys -------------------------------------------------------
     def find_existing(self, row):
-        """The registry's instance for `row`, or None. Subclasses match natural keys."""
-        raise NotImplementedError
+        """The registry's instance for `row`, or None: by slug, else by name ignoring case.
+
+        Kinds with other natural keys (NIP, cluster and round) override this.
+        """
+        manager = self._meta.model._default_manager
+        slug = squash_spaces(str(row.get("Identyfikator") or ""))
+        name = squash_spaces(str(row.get("Nazwa") or ""))
+        return (
+            (slug and manager.filter(slug=slug).first())
+            or (name and manager.filter(name__iexact=name).first())
+            or None
+        )
 
     def get_instance(self, instance_loader, row):
         return self.find_existing(row)
