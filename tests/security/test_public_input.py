@@ -30,6 +30,10 @@ SCRIPT = '<script>alert("kkk")</script><img src=x onerror="alert(1)">'
 ESCAPED = "&lt;script&gt;alert(&quot;kkk&quot;)&lt;/script&gt;&lt;img src=x onerror="
 
 
+# Short names hold 60 characters.
+SHORT = "<script>k()</script>"
+
+
 def tagged(label):
     return f"{label} {SCRIPT}"
 
@@ -41,7 +45,7 @@ def hostile_registry():
     specialisation = SpecialisationFactory(name=tagged("Branża"))
     cluster = ClusterFactory(
         name=tagged("Klaster"),
-        short_name=tagged("Skrót"),
+        short_name=SHORT,
         city=tagged("Miasto"),
         description=tagged("Opis") + "\nDruga linia",
         published=True,
@@ -96,6 +100,7 @@ def test_markup_typed_by_staff_is_shown_as_text_on_every_public_page(client, hos
         page = response.content.decode()
         assert SCRIPT not in page, url
         assert "<script>alert" not in page and "<img src=x" not in page, url
+        assert SHORT not in page, url
         for label in ("Klaster", "Runda", "Wydarzenie", "Koordynator", "Osoba", "Referat"):
             if f"{label} {ESCAPED}" in page:
                 shown.add(label)
