@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
 from django.db.models import Max
 from django.forms import (
     CharField,
@@ -56,8 +57,16 @@ class VersionedForm(ModelForm):
         if self.instance.pk is None:
             return cleaned_data
         model = type(self.instance)
-        # Locked until the admin's transaction ends (PostgreSQL; SQLite writes one at a time).
-        model._default_manager.select_for_update().filter(pk=self.instance.pk).exists()
+        using = router.db_for_write(model)
+        if transaction.get_connection(using).in_atomic_block:
+            # Locked until the admin's transaction ends (PostgreSQL; SQLite writes one at a
+            # time), so a save between this check and ours has to wait for ours.
+            list(
+                model._default_manager.using(using)
+                .select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("pk", flat=True)
+            )
         current = str(latest_version(self.instance) or "")
         if cleaned_data.get("version", "") != current:
             raise ValidationError(
@@ -96,7 +105,9 @@ class RegistryAdmin(SimpleHistoryAdmin):
             obj = self.get_object(request, unquote(object_id))
             if not self.has_change_history_permission(request, obj):
                 raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        # One transaction, as for the change form: the version check locks the row.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         """Field-level differences between consecutive versions, newest first.

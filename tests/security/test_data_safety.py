@@ -148,6 +148,25 @@ def test_a_change_form_without_its_version_saves_nothing(client):
     assert cluster.city == "Opole"
 
 
+def test_restoring_an_earlier_version_checks_the_version_in_a_real_transaction(client):
+    # Outside the test's own transaction (transaction=True): the lock must find one.
+    coordinator = CoordinatorFactory(name="Pierwotna nazwa")
+    first = coordinator.history.get()
+    coordinator.name = "Błędna nazwa"
+    coordinator.save()
+    client.force_login(staff_in(EDITORS))
+    url = reverse("admin:clusters_coordinator_simple_history", args=[coordinator.pk, first.pk])
+    data = form_data(client.get(url))
+    coordinator.name = "Zmieniona w międzyczasie"
+    coordinator.save()
+    assert client.post(url, data).status_code == 200
+    coordinator.refresh_from_db()
+    assert coordinator.name == "Zmieniona w międzyczasie"
+    assert client.post(url, form_data(client.get(url))).status_code == 302
+    coordinator.refresh_from_db()
+    assert coordinator.name == "Pierwotna nazwa"
+
+
 # --- Deleting what is still referred to ---------------------------------------------------
 
 
