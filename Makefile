@@ -15,7 +15,7 @@ DEV_ENV := DEBUG=$${DEBUG:-1}
 
 BENCH_ROWS ?= 10000 100000
 
-.PHONY: install run test lint format migrations-check messages check clean bench
+.PHONY: install run serve test lint format migrations-check messages check clean bench
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required" >&2; exit 1; }
@@ -32,6 +32,13 @@ run: install
 	cd "$(ROOT)" && $(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	cd "$(ROOT)" && $(DEV_ENV) $(BIN)/python manage.py load_registry_data
 	cd "$(ROOT)" && $(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production mode: needs SECRET_KEY, DATABASE_URL and ALLOWED_HOSTS in the environment
+# (see README, Deployment). Migrations are a separate step, run once per upgrade.
+serve: install
+	cd "$(ROOT)" && $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	cd "$(ROOT)" && $(BIN)/gunicorn kkkregistry.wsgi --bind $(HOST):$(PORT) \
+		--workers $${WEB_CONCURRENCY:-3} --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 test: install
 	cd "$(ROOT)" && $(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -3,8 +3,17 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import PermissionDenied
-from django.forms import ModelChoiceField, ModelMultipleChoiceField, Select
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
+from django.db.models import Max
+from django.forms import (
+    CharField,
+    HiddenInput,
+    ModelChoiceField,
+    ModelForm,
+    ModelMultipleChoiceField,
+    Select,
+)
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -24,8 +33,71 @@ class RegistryAdminSite(admin.AdminSite):
         return super().index(request, extra_context)
 
 
+def latest_version(instance):
+    """The id of `instance`'s newest history record: every save writes a new one."""
+    return instance.history.aggregate(latest=Max("history_id"))["latest"]
+
+
+class VersionedForm(ModelForm):
+    """Refuses to save over a change somebody else saved after this form was opened.
+
+    The page carries the version it was opened at; the check runs inside the
+    admin's transaction with the row locked, so two saves at once cannot both pass.
+    """
+
+    version = CharField(widget=HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["version"] = str(latest_version(self.instance) or "")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        model = type(self.instance)
+        using = router.db_for_write(model)
+        if transaction.get_connection(using).in_atomic_block:
+            # Locked until the admin's transaction ends (PostgreSQL; SQLite writes one at a
+            # time), so a save between this check and ours has to wait for ours.
+            list(
+                model._default_manager.using(using)
+                .select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("pk", flat=True)
+            )
+        current = str(latest_version(self.instance) or "")
+        if cleaned_data.get("version", "") != current:
+            raise ValidationError(
+                _(
+                    "Someone else changed this record since you opened it. Open it again "
+                    "to see their changes, then make yours."
+                ),
+                code="stale",
+            )
+        return cleaned_data
+
+
 class RegistryAdmin(SimpleHistoryAdmin):
-    """Every model keeps its history; restoring a version needs the right to change it."""
+    """Every model keeps its history; restoring a version needs the right to change it.
+
+    Change forms carry the version they were opened at (see VersionedForm).
+    """
+
+    form = VersionedForm
+
+    def get_fieldsets(self, request, obj=None):
+        # Without fieldsets Django lists every form field, the version among them.
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "version"]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        if obj is None or not self.has_change_permission(request, obj):
+            return fieldsets
+        # A hidden field renders only when a fieldset names it.
+        first_name, first = fieldsets[0]
+        return [(first_name, {**first, "fields": [*first["fields"], "version"]}), *fieldsets[1:]]
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history hides the revert button from viewers but would still accept the POST.
@@ -33,7 +105,9 @@ class RegistryAdmin(SimpleHistoryAdmin):
             obj = self.get_object(request, unquote(object_id))
             if not self.has_change_history_permission(request, obj):
                 raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        # One transaction, as for the change form: the version check locks the row.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         """Field-level differences between consecutive versions, newest first.

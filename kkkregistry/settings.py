@@ -42,6 +42,8 @@ BEHIND_TLS_PROXY = _env_bool("BEHIND_TLS_PROXY")
 SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000))
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 60 * 60))
+# Several app servers share one cache (redis://host:6379/0); one server keeps its own in memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
 # ---------------------------------------------------------------------------
 
 if not SECRET_KEY:
@@ -126,6 +128,17 @@ TEMPLATES = [
 
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Sessions live in the database (Django's default) and nothing is written to local
+# disk, so any number of app servers can answer any request.
+if REDIS_URL:
+    # Django's built-in backend; it needs the `redis` package installed beside the app.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,5 +1,5 @@
-from django.http import HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -33,7 +33,8 @@ def toggle_display(request):
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         back = "/"
-    response = redirect(back)
+    # Not shortcuts.redirect: it would try a bare word such as "home" as a URL name.
+    response = HttpResponseRedirect(back)
     if is_on(request, switch):
         response.delete_cookie(SWITCHES[switch])
     else:
