@@ -163,3 +163,14 @@ def test_a_change_saved_by_staff_is_on_the_next_page_another_process_serves(redi
     page = step("show", "/klastry/")
     assert "Klaster Zapisany Przez Pracownika" in page
     assert "Klaster Pierwotny" not in page
+
+
+def test_an_imported_file_is_on_the_next_page(client):
+    from kkkregistry.transfer import import_file
+
+    client.get("/klastry/")
+    data = "Nazwa;Miejscowość;Województwo;Specjalizacje;Koordynator;Opublikowany\r\n"
+    data += "Klaster Zaimportowany;Łódź;łódzkie;;;tak\r\n"
+    report = import_file("clusters", data.encode("cp1250"), source="test")
+    assert report.accepted and report.new == 1, report.errors
+    assert "Klaster Zaimportowany" in text(client.get("/klastry/"))
