@@ -2,9 +2,10 @@
 
 Each size runs in a fresh SQLite database (or the PostgreSQL database that
 DATABASE_URL names, emptied first): bulk-create a realistic registry (bench/data.py),
-count the SQL queries of each page and time the admin clusters changelist
-in-process, then start gunicorn (2 workers, production settings) on a free
-loopback port and load each page from a few client threads for a fixed number
+count the SQL queries of each page (rendered, not from the cache) and time the
+admin clusters changelist in-process, then start gunicorn (2 workers, production
+settings) on a free loopback port, once with the page cache as deployed and once
+without it, and load each page from a few client threads for a fixed number
 of requests or seconds, whichever ends first. Absolute figures depend on the
 machine and on whatever else runs on it; the ratio to the trivial view, measured
 in the same run, is the figure that matters.
@@ -61,6 +62,8 @@ def environment(database_url, static_root):
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_HSTS_SECONDS": "0",
         "STATIC_ROOT": str(static_root),
+        # In-process query counts are of rendered pages; gunicorn runs both ways.
+        "PUBLIC_PAGE_CACHE_SECONDS": "0",
     }
 
 
@@ -203,37 +206,46 @@ def run(size, env, *, requests, seconds):
     start = time.perf_counter()
     slugs = populate(size)
     generated = time.perf_counter() - start
+    from django.core.cache import cache
+
+    # flush restarted the data version: pages of the previous size (in Redis) must go.
+    cache.clear()
     urls = pages(size, slugs["cluster_slug"])
     queries = count_queries(urls)
     admin = time_admin_changelist()
     from django.db import connections
 
     connections.close_all()  # SQLite: let gunicorn's workers see a settled file
-    port = free_port()
-    server = start_gunicorn(env, port)
-    try:
-        served = {
-            name: load(port, url, requests=requests, seconds=seconds) for name, url in urls.items()
-        }
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    trivial = served[TRIVIAL]["rps"]
-    result = {
+    served = {}
+    # As deployed (page cache on), then with every request rendering its page.
+    for mode, cache_seconds in [("cached", "3600"), ("uncached", "0")]:
+        port = free_port()
+        server = start_gunicorn({**env, "PUBLIC_PAGE_CACHE_SECONDS": cache_seconds}, port)
+        try:
+            served[mode] = {
+                name: load(port, url, requests=requests, seconds=seconds)
+                for name, url in urls.items()
+            }
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return {
         "clusters": size,
         "generate_s": round(generated, 1),
         "admin_changelist": admin,
-        "pages": {
-            name: {
-                "url": urls[name],
-                **figures,
-                "vs_trivial": round(figures["rps"] / trivial, 3),
-                "queries": queries.get(name, 0),
+        **{
+            mode: {
+                name: {
+                    "url": urls[name],
+                    **figures,
+                    "vs_trivial": round(figures["rps"] / pages_served[TRIVIAL]["rps"], 3),
+                    "queries": queries.get(name, 0),
+                }
+                for name, figures in pages_served.items()
             }
-            for name, figures in served.items()
+            for mode, pages_served in served.items()
         },
     }
-    return result
 
 
 def print_result(result):
@@ -243,20 +255,24 @@ def print_result(result):
         f"{result['admin_changelist']['queries']} queries",
         flush=True,
     )
-    print(f"  {'page':<18} {'req/s':>7} {'median ms':>10} {'p95 ms':>8} {'vs trivial':>11} queries")
-    for name, page in result["pages"].items():
+    for mode in ["cached", "uncached"]:
         print(
-            f"  {name:<18} {page['rps']:>7} {page['median_ms']:>10} {page['p95_ms']:>8} "
-            f"{page['vs_trivial']:>11.3f} {page['queries']:>7}",
-            flush=True,
+            f"  {mode + ' page':<18} {'req/s':>7} {'median ms':>10} {'p95 ms':>8} "
+            f"{'vs trivial':>11} queries"
         )
+        for name, page in result[mode].items():
+            print(
+                f"  {name:<18} {page['rps']:>7} {page['median_ms']:>10} {page['p95_ms']:>8} "
+                f"{page['vs_trivial']:>11.3f} {page['queries']:>7}",
+                flush=True,
+            )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--requests", type=int, default=300, help="per page, at most")
-    parser.add_argument("--seconds", type=float, default=3.0, help="per page, at most")
+    parser.add_argument("--seconds", type=float, default=2.0, help="per page, at most")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
