@@ -271,8 +271,8 @@ def print_result(result):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
-    parser.add_argument("--requests", type=int, default=300, help="per page, at most")
-    parser.add_argument("--seconds", type=float, default=2.0, help="per page, at most")
+    parser.add_argument("--requests", type=int, default=200, help="per page, at most")
+    parser.add_argument("--seconds", type=float, default=1.5, help="per page, at most")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
