@@ -7,8 +7,7 @@ change renders the page afresh and pages rendered before it are never served
 again (they expire unused). A hit costs one small query, reading the counter.
 
 The key also holds everything a page varies by besides the data: the day,
-language
-(from the URL), the display-preference cookies, scheme, host and full path.
+language (from the URL), the display-preference cookies, scheme, host and path.
 Pages embed a per-visitor CSRF token (the display switch form), so the cached
 copy holds a placeholder that each response fills with the visitor's own token.
 The CSP has no nonce, so nothing else in a page is per-request.
@@ -54,7 +53,8 @@ def bump_data_version(**kwargs):
     from .models import DataVersion
 
     if not DataVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
-        DataVersion.objects.get_or_create(pk=1)
+        # The row is gone (flush): a missing row reads as 0, so start past it.
+        DataVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
 
 
 def _bump_after_m2m_change(sender, action, **kwargs):
