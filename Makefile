@@ -15,7 +15,7 @@ DEV_ENV := DEBUG=$${DEBUG:-1}
 
 BENCH_ROWS ?= 10000 100000
 
-.PHONY: install run serve test lint format migrations-check messages check clean bench
+.PHONY: install run serve test lint format migrations-check messages check clean bench bench-pages
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required" >&2; exit 1; }
@@ -56,9 +56,17 @@ messages: install
 	cd "$(ROOT)" && $(DEV_ENV) $(BIN)/python manage.py makemessages -l pl -l en --ignore=.venv --no-obsolete
 	cd "$(ROOT)" && $(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
 
-# Import throughput beside bare bulk_create; writes bench/results.json (git-ignored).
+BENCH_SIZES ?= 1000 10000 100000
+
+# Import throughput beside bare bulk_create, then the public pages and the admin
+# changelist at each size; both write bench/results.json (git-ignored).
 bench: install
 	cd "$(ROOT)" && for rows in $(BENCH_ROWS); do $(BIN)/python bench/import_bench.py --rows $$rows || exit 1; done
+	cd "$(ROOT)" && $(BIN)/python bench/pages_bench.py --sizes $(BENCH_SIZES)
+
+# Public pages under gunicorn beside a trivial view, queries per page, admin changelist.
+bench-pages: install
+	cd "$(ROOT)" && $(BIN)/python bench/pages_bench.py --sizes $(BENCH_SIZES)
 
 check: lint migrations-check test
 

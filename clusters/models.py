@@ -416,7 +416,17 @@ class Cluster(models.Model):
                 violation_error_message=_("A cluster with this name already exists."),
             ),
         ]
-        indexes = [models.Index(fields=["voivodeship", "name"], name="cluster_voivodeship_name")]
+        indexes = [
+            models.Index(fields=["voivodeship", "name"], name="cluster_voivodeship_name"),
+            # The public list's order, published rows only: the database walks this index
+            # instead of sorting the table, counts from it, and skips a deep page's OFFSET
+            # within it (see PageIdsFirstPaginator).
+            models.Index(
+                fields=["sort_key", "name"],
+                condition=Q(published=True),
+                name="cluster_public_order",
+            ),
+        ]
         # Bulk loading and exporting cover the whole registry; they hang on the cluster,
         # the registry's central record, because Django permissions belong to a model.
         permissions = [

@@ -1,11 +1,13 @@
 from django.urls import path
 
+from kkkregistry.pagecache import cached_public_page
+
 from . import views
 
 app_name = "events"
 
 urlpatterns = [
-    path("", views.EventListView.as_view(), name="list"),
+    path("", cached_public_page(views.EventListView.as_view()), name="list"),
     path("kalendarz.ics", views.calendar_feed, name="calendar"),
-    path("<slug:slug>/", views.event_detail, name="detail"),
+    path("<slug:slug>/", cached_public_page(views.event_detail), name="detail"),
 ]

@@ -26,6 +26,9 @@ class KkkRegistryConfig(AppConfig):
 
     def ready(self):
         connection_created.connect(_unicode_case_functions, dispatch_uid="kkk-sqlite-unicode-case")
+        from . import pagecache
+
+        pagecache.connect_signals()
 
 
 class RegistryAdminConfig(admin_apps.AdminConfig):

@@ -42,8 +42,11 @@ BEHIND_TLS_PROXY = _env_bool("BEHIND_TLS_PROXY")
 SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000))
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 60 * 60))
-# Several app servers share one cache (redis://host:6379/0); one server keeps its own in memory.
+# Shared by every process when set (redis://host:6379/0); else each process caches its own.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Public pages are re-rendered after any data change whatever this is; it only bounds
+# how long an unchanged page stays in memory. 0 turns the page cache off.
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", 3600))
 # ---------------------------------------------------------------------------
 
 if not SECRET_KEY:
@@ -127,18 +130,17 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
 # Sessions live in the database (Django's default) and nothing is written to local
-# disk, so any number of app servers can answer any request.
-if REDIS_URL:
-    # Django's built-in backend; it needs the `redis` package installed beside the app.
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
-    }
+# disk, so any number of app servers can answer any request; with REDIS_URL they
+# also share one cache.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

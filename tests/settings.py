@@ -13,3 +13,7 @@ from kkkregistry.settings import *  # noqa: E402,F403
 
 # Hashing passwords slowly is the point in production and only a cost in tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Page tests count queries and change data with bulk_create between requests; the
+# page cache has its own tests (tests/test_page_cache.py), which switch it on.
+PUBLIC_PAGE_CACHE_SECONDS = 0

@@ -282,6 +282,27 @@ def add_clusters():
     return add
 
 
+def test_a_deep_list_page_shows_its_own_clusters_in_order_with_either_sort(client):
+    round_ = RoundFactory()
+    bulk_clusters(60, round_=round_, valid_from=D(2026, 1, 1), valid_until=D(2028, 1, 1))
+    third = text(client.get("/klastry/", {"page": 3}))
+    shown = [n for n in range(60) if f"Klaster Zbiorczy {n:04d}" in third]
+    assert shown == list(range(50, 60))
+    assert third.index("Klaster Zbiorczy 0050") < third.index("Klaster Zbiorczy 0059")
+    by_end = text(client.get("/klastry/", {"sort": "status_end", "page": 3}))
+    assert [n for n in range(60) if f"Klaster Zbiorczy {n:04d}" in by_end] == shown
+
+
+def test_a_deep_list_page_reads_full_rows_for_its_own_clusters_only(client):
+    # Page ids come first from the ordering index; OFFSET never touches the wide rows.
+    round_ = RoundFactory()
+    bulk_clusters(60, round_=round_, valid_from=D(2026, 1, 1), valid_until=D(2028, 1, 1))
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/klastry/", {"page": 3})
+    wide = [q["sql"] for q in queries if '"clusters_cluster"."search_text"' in q["sql"]]
+    assert wide and all("OFFSET" not in sql for sql in wide)
+
+
 PAGES = [
     "/",
     "/klastry/",

@@ -1,0 +1,122 @@
+"""Rendered public pages, cached until staff change registry data.
+
+Every save, delete and many-to-many change of a registry model, and every
+finished import, bumps one counter (DataVersion) in the same transaction as the
+change. A page's cache key includes the counter, so the first request after a
+change renders the page afresh and pages rendered before it are never served
+again (they expire unused). A hit costs one small query, reading the counter.
+
+The key also holds everything a page varies by besides the data: the day,
+language (from the URL), the display-preference cookies, scheme, host and path.
+Pages embed a per-visitor CSRF token (the display switch form), so the cached
+copy holds a placeholder that each response fills with the visitor's own token.
+The CSP has no nonce, so nothing else in a page is per-request.
+"""
+
+import hashlib
+import re
+from functools import wraps
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from pages.display import display_classes
+
+# The apps whose data the public pages show.
+REGISTRY_APPS = {"clusters", "events", "pages"}
+_TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_PLACEHOLDER = b"\x00csrf-token\x00"
+
+
+def data_version():
+    from .models import DataVersion
+
+    # Read on every cached page: plain SQL, because building the ORM query cost
+    # several times what the database takes to answer it.
+    table = connection.ops.quote_name(DataVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT counter FROM {table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def bump_data_version(**kwargs):
+    """Signal receiver: a row the public pages may show changed."""
+    from .models import DataVersion
+
+    if not DataVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
+        # The row is gone (flush): a missing row reads as 0, so start past it.
+        DataVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
+
+
+def _bump_after_m2m_change(sender, action, **kwargs):
+    # The sender is the through model; group permissions and the like are not registry data.
+    if action.startswith("post_") and sender._meta.app_label in REGISTRY_APPS:
+        bump_data_version()
+
+
+def connect_signals():
+    for model in apps.get_models():
+        if model._meta.app_label in REGISTRY_APPS:
+            uid = f"kkk-data-version-{model._meta.label}"
+            post_save.connect(bump_data_version, sender=model, dispatch_uid=uid + "-save")
+            post_delete.connect(bump_data_version, sender=model, dispatch_uid=uid + "-delete")
+    # Many-to-many changes (a cluster's specialisations, an event's clusters) come
+    # from the auto-created through models, sent with any sender: catch them all.
+    m2m_changed.connect(_bump_after_m2m_change, dispatch_uid="kkk-data-version-m2m")
+    # Imports write with bulk_create, which sends no post_save.
+    from import_export.signals import post_import
+
+    post_import.connect(bump_data_version, dispatch_uid="kkk-data-version-import")
+
+
+def page_key(request):
+    parts = [
+        str(data_version()),
+        # Statuses begin and lapse at midnight: a page is only good for the day it shows.
+        timezone.localdate().isoformat(),
+        get_language(),
+        display_classes(request),
+        request.scheme,
+        request.get_host(),
+        request.get_full_path(),
+    ]
+    return "kkk-page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def cached_public_page(view):
+    """Serve the view's rendered page from the cache while registry data is unchanged.
+
+    Staff who are logged in always get a fresh page: they check what they just saved.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+        if not seconds or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        key = page_key(request)
+        cached = cache.get(key)
+        if cached is None:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            if response.status_code != 200 or response.cookies:
+                return response
+            content = _TOKEN.sub(rb"\1" + _PLACEHOLDER + rb"\2", response.content)
+            cache.set(key, (content, response["Content-Type"]), seconds)
+            return response
+        content, content_type = cached
+        if _PLACEHOLDER in content:
+            content = content.replace(_PLACEHOLDER, get_token(request).encode())
+        return HttpResponse(content, content_type=content_type)
+
+    return wrapper
