@@ -390,7 +390,12 @@ class ClusterResource(RegistryResource):
 
     # The current coordinator: the open-ended representation, or the one covering today.
     def current_representation(self, cluster):
-        terms = list(cluster.representations.select_related("coordinator"))
+        # An export prefetches the terms (one query for all rows); an import reads them
+        # fresh, since it may have just written one.
+        if "representations" in getattr(cluster, "_prefetched_objects_cache", {}):
+            terms = list(cluster.representations.all())
+        else:
+            terms = list(cluster.representations.select_related("coordinator"))
         open_ended = [t for t in terms if t.until is None]
         return (open_ended or [t for t in terms if t.covers(today())] or [None])[-1]
 

@@ -7,7 +7,6 @@ import json
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -25,15 +24,9 @@ from tests.factories import (
     bulk_clusters,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 D = datetime.date
 TODAY = D(2026, 11, 24)
-
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    with time_machine.travel(datetime.datetime(2026, 11, 24, 12, 0), tick=False):
-        yield
 
 
 def text(response):

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-import time_machine
 
 from tests.factories import (
     ClusterFactory,
@@ -12,14 +11,8 @@ from tests.factories import (
     RoundFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 D = datetime.date
-
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    with time_machine.travel(datetime.datetime(2026, 11, 24, 12, 0), tick=False):
-        yield
 
 
 def text(response):
