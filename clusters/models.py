@@ -437,22 +437,31 @@ class Cluster(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = polish_slugify(self.name)[:250]
-        self.sort_key = polish_sort_key(self.name)
-        self.search_text = self.build_search_text()
+        self.fill_derived_fields()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("clusters:detail", kwargs={"slug": self.slug})
 
-    def build_search_text(self):
-        """Names, seat and coordinators, folded; related rows only once the cluster is saved."""
-        related = []
-        if self.pk:
-            related += self.former_names.values_list("name", flat=True)
-            related += self.representations.values_list("coordinator__name", flat=True)
-        return search_text(self.name, self.short_name, self.city, *related)
+    def fill_derived_fields(self, related_names=None):
+        """Slug (when empty), sort key and search text; bulk inserts call this, not save()."""
+        if not self.slug:
+            self.slug = polish_slugify(self.name)[:250]
+        self.sort_key = polish_sort_key(self.name)
+        self.search_text = self.build_search_text(related_names)
+
+    def build_search_text(self, related_names=None):
+        """Names, seat and coordinators, folded.
+
+        `related_names` are the former names and coordinators' names when the caller
+        has them (a bulk import); otherwise they are read, once the cluster is saved.
+        """
+        if related_names is None:
+            related_names = []
+            if self.pk:
+                related_names += self.former_names.values_list("name", flat=True)
+                related_names += self.representations.values_list("coordinator__name", flat=True)
+        return search_text(self.name, self.short_name, self.city, *related_names)
 
     def refresh_search_text(self):
         """Store the search text again after a former name or coordinator changed."""

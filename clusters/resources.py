@@ -5,7 +5,6 @@ file format, documented in docs/csv-formats.md, not translated per user."""
 import datetime
 import re
 
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
@@ -31,17 +30,16 @@ from kkkregistry.widgets import (
     voivodeship_widget,
 )
 
+from .cluster_import import ClusterImport
 from .models import (
     Application,
     Cluster,
-    ClusterFormerName,
     ClusterLabel,
     Coordinator,
     EvaluationStage,
     ExpertScore,
     Institution,
     InstitutionName,
-    MemberCount,
     Person,
     PersonRole,
     Representation,
@@ -52,7 +50,7 @@ from .models import (
     StatusAward,
     today,
 )
-from .validators import compact_digits, validate_nip
+from .validators import compact_digits
 
 
 def _cell(row, column):
@@ -271,21 +269,6 @@ class SpecialisationResource(RegistryResource):
         specialisation.slug = specialisation.slug or polish_slugify(specialisation.name or "")[:120]
 
 
-LEGAL_FORM_HINTS = [
-    (re.compile(r"\bsp\.?\s*z\s*o\.?\s*o\.?", re.IGNORECASE), Coordinator.LegalForm.LLC),
-    (re.compile(r"\bS\.\s?A\.?$"), Coordinator.LegalForm.JSC),
-    (re.compile(r"^stowarzyszenie\b", re.IGNORECASE), Coordinator.LegalForm.ASSOCIATION),
-    (re.compile(r"^fundacja\b", re.IGNORECASE), Coordinator.LegalForm.FOUNDATION),
-]
-
-
-def guess_legal_form(name):
-    for pattern, form in LEGAL_FORM_HINTS:
-        if pattern.search(name):
-            return form
-    return Coordinator.LegalForm.OTHER
-
-
 class CoordinatorResource(RegistryResource):
     kind = "coordinators"
     name = text("name", "Nazwa")
@@ -333,6 +316,12 @@ class ClusterResource(RegistryResource):
     class Meta(RegistryResource.Meta):
         model = Cluster
 
+    def import_data(self, dataset, dry_run=False, retain_instance_in_row_result=False, **kwargs):
+        # Files of thousands of clusters: a bulk importer, not django-import-export's rows.
+        return ClusterImport(
+            self, dataset, dry_run=dry_run, retain_instances=retain_instance_in_row_result
+        ).run()
+
     def get_queryset(self):
         return Cluster.objects.prefetch_related(
             "specialisations",
@@ -344,54 +333,12 @@ class ClusterResource(RegistryResource):
             ),
         )
 
-    def before_import(self, dataset, **kwargs):
-        # One query per kind of lookup for the whole file instead of several per row.
-        self._cluster_keys = {}
-        for pk, name, slug in Cluster.objects.values_list("pk", "name", "slug"):
-            self._cluster_keys[name.lower()] = pk
-            self._cluster_keys["slug:" + slug] = pk
-        for pk, name in ClusterFormerName.objects.values_list("cluster_id", "name"):
-            self._cluster_keys.setdefault(name.lower(), pk)
-        self._coordinators = {}
-        for coordinator in Coordinator.objects.all():
-            self._remember_coordinator(coordinator)
-        self._specialisations = {s.name.lower(): s for s in Specialisation.objects.all()}
-
-    def _remember_coordinator(self, coordinator):
-        self._coordinators[coordinator.name.lower()] = coordinator
-        if coordinator.nip:
-            self._coordinators["nip:" + coordinator.nip] = coordinator
-
-    def find_existing(self, row):
-        slug, name = _cell(row, "Identyfikator"), _cell(row, "Nazwa")
-        pk = self._cluster_keys.get("slug:" + slug) or self._cluster_keys.get(name.lower())
-        return Cluster.objects.filter(pk=pk).first() if pk else None
-
-    def after_save_instance(self, instance, row, **kwargs):
-        self._cluster_keys[instance.name.lower()] = instance.pk
-        self._cluster_keys["slug:" + instance.slug] = instance.pk
-        super().after_save_instance(instance, row, **kwargs)
-
     def get_specialisations(self, cluster):
         return [s.name for s in cluster.specialisations.all()] if cluster.pk else []
 
-    def set_specialisations(self, cluster, names):
-        wanted = []
-        for name in names:
-            specialisation = self._specialisations.get(name.lower())
-            if specialisation is None:
-                specialisation = self.save_child(
-                    Specialisation(name=name, slug=polish_slugify(name)[:120])
-                )
-                self._specialisations[name.lower()] = specialisation
-            wanted.append(specialisation)
-        if set(cluster.specialisations.all()) != set(wanted):
-            cluster.specialisations.set(wanted)
-
     # The current coordinator: the open-ended representation, or the one covering today.
     def current_representation(self, cluster):
-        # An export prefetches the terms (one query for all rows); an import reads them
-        # fresh, since it may have just written one.
+        # Exports and imports read clusters with their terms prefetched.
         if "representations" in getattr(cluster, "_prefetched_objects_cache", {}):
             terms = list(cluster.representations.all())
         else:
@@ -411,71 +358,10 @@ class ClusterResource(RegistryResource):
         term = self.current_representation(cluster) if cluster.pk else None
         return term.since if term else None
 
-    def prepare_instance(self, cluster, values, errors):
-        # A row that found the cluster by a former name does not rename it back.
-        if cluster.pk and cluster.former_names.filter(name__iexact=cluster.name).exists():
-            cluster.name = Cluster.objects.values_list("name", flat=True).get(pk=cluster.pk)
-        if values.get("coordinator_nip") and not values.get("coordinator"):
-            errors["coordinator"] = _("Give the coordinator's name with its NIP.")
-        elif values.get("coordinator_nip"):
-            try:
-                validate_nip(values["coordinator_nip"])
-            except ValidationError as error:
-                errors["coordinator_nip"] = error
-
-    def save_related(self, cluster, values):
-        name = values.pop("coordinator", None)
-        nip = values.pop("coordinator_nip", "")
-        since_given = "coordinator_since" in values
-        since = values.pop("coordinator_since", None)
-        if name:
-            self.save_coordinator(cluster, name, nip, since, since_given)
-        super().save_related(cluster, values)
-
-    def save_coordinator(self, cluster, name, nip, since, since_given):
-        """Match the coordinator by NIP, else by name, else create it; a different one
-        than today's ends the current representation and starts a new one."""
-        coordinator = (nip and self._coordinators.get("nip:" + nip)) or self._coordinators.get(
-            name.lower()
-        )
-        if coordinator is None:
-            coordinator = self.save_child(
-                Coordinator(name=name, nip=nip, legal_form=guess_legal_form(name))
-            )
-        elif nip and not coordinator.nip:
-            coordinator.nip = nip
-            self.save_child(coordinator)
-        self._remember_coordinator(coordinator)
-        current = self.current_representation(cluster)
-        if current and current.coordinator_id == coordinator.pk:
-            if since_given and current.since != since:
-                current.since = since
-                self.save_child(current)
-            return
-        start = since if since is not None else (today() if current else None)
-        if current:
-            current.until = start - datetime.timedelta(days=1) if start else today()
-            self.save_child(current)
-        # A new open-ended term satisfies every constraint: no validation queries needed.
-        self.save_child(
-            Representation(cluster=cluster, coordinator=coordinator, since=start), validate=False
-        )
-
     def get_former_names(self, cluster):
         if not cluster.pk:
             return []
         return [(f.name, f.used_from_year, f.used_until_year) for f in cluster.former_names.all()]
-
-    def set_former_names(self, cluster, items):
-        _sync(
-            self,
-            cluster.former_names.all(),
-            items,
-            key=lambda f: (f.name, f.used_from_year, f.used_until_year),
-            make=lambda i: ClusterFormerName(
-                cluster=cluster, name=i[0], used_from_year=i[1], used_until_year=i[2]
-            ),
-        )
 
     def get_member_counts(self, cluster):
         if not cluster.pk:
@@ -488,17 +374,6 @@ class ClusterResource(RegistryResource):
             reverse=True,
         )
 
-    def set_member_counts(self, cluster, items):
-        _sync(
-            self,
-            cluster.member_counts.all(),
-            items,
-            key=lambda m: (m.year, m.firms, m.strategic_partners, m.approximate),
-            make=lambda i: MemberCount(
-                cluster=cluster, year=i[0], firms=i[1], strategic_partners=i[2], approximate=i[3]
-            ),
-        )
-
     def get_labels(self, cluster):
         if not cluster.pk:
             return []
@@ -506,37 +381,6 @@ class ClusterResource(RegistryResource):
             (label.level, label.awarded_on, label.valid_until, label.reported_year)
             for label in cluster.labels.all()
         ]
-
-    def set_labels(self, cluster, items):
-        _sync(
-            self,
-            cluster.labels.all(),
-            items,
-            key=lambda label: (
-                label.level,
-                label.awarded_on,
-                label.valid_until,
-                label.reported_year,
-            ),
-            make=lambda i: ClusterLabel(
-                cluster=cluster, level=i[0], awarded_on=i[1], valid_until=i[2], reported_year=i[3]
-            ),
-        )
-
-
-def _sync(resource, existing, items, key, make):
-    """Make the related rows equal `items`: delete what is gone, add what is new."""
-    wanted = set(items)
-    have = {}
-    for obj in existing:
-        if key(obj) in wanted and key(obj) not in have:
-            have[key(obj)] = obj
-        else:
-            resource.attribute(obj)
-            obj.delete()
-    for item in items:
-        if item not in have:
-            have[item] = resource.save_child(make(item))
 
 
 class RoundResource(RegistryResource):
@@ -888,8 +732,7 @@ class PersonResource(RegistryResource):
                 year=year,
             )
 
-        _sync(
-            self,
+        self.sync_related(
             person.roles.select_related("cluster", "institution"),
             roles,
             key=lambda r: (r.role, str(r.cluster or r.institution or ""), r.title, r.year),

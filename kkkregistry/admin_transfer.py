@@ -8,7 +8,9 @@ numbers, and every admin offers an empty template of its file.
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import Format
 
@@ -118,6 +120,25 @@ class RegistryImportExportMixin(ImportExportMixin):
     def get_import_data_kwargs(self, **kwargs):
         # A confirmed import with an invalid row (changed data since the preview) writes nothing.
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        # django-import-export reports success after the confirmation whatever happened;
+        # a file that failed there (data changed since the preview, a database fault)
+        # wrote nothing, and staff are shown why on the import page.
+        if result.has_errors() or result.has_validation_errors():
+            form = self.get_import_form_class(request)(
+                self.get_import_formats(), self.get_import_resource_classes(request)
+            )
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Import"),
+                "opts": self.model._meta,
+                "form": form,
+                "result": result,
+            }
+            request.current_app = self.admin_site.name
+            return TemplateResponse(request, [self.import_template_name], context)
+        return super().process_result(result, request)
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name

@@ -1,7 +1,7 @@
 """Rendered public pages, cached until staff change registry data.
 
 Every save, delete and many-to-many change of a registry model, and every
-finished import, bumps one counter (DataVersion) in the same transaction as the
+bulk import, bumps one counter (DataVersion) in the same transaction as the
 change. A page's cache key includes the counter, so the first request after a
 change renders the page afresh and pages rendered before it are never served
 again (they expire unused). A hit costs one small query, reading the counter.
@@ -49,7 +49,7 @@ def data_version():
 
 
 def bump_data_version(**kwargs):
-    """Signal receiver: a row the public pages may show changed."""
+    """A row the public pages may show changed (a signal receiver; bulk imports call it)."""
     from .models import DataVersion
 
     if not DataVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
@@ -72,10 +72,6 @@ def connect_signals():
     # Many-to-many changes (a cluster's specialisations, an event's clusters) come
     # from the auto-created through models, sent with any sender: catch them all.
     m2m_changed.connect(_bump_after_m2m_change, dispatch_uid="kkk-data-version-m2m")
-    # Imports write with bulk_create, which sends no post_save.
-    from import_export.signals import post_import
-
-    post_import.connect(bump_data_version, dispatch_uid="kkk-data-version-import")
 
 
 def page_key(request):

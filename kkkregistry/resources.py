@@ -21,12 +21,14 @@ HEADER_ROW = 1
 
 @dataclass
 class RowError:
-    row: int
+    row: int | None  # None: the file as a whole (a database fault)
     column: str
     value: str
     message: str
 
     def __str__(self):
+        if self.row is None:
+            return self.message
         where = _("row %(row)d") % {"row": self.row}
         if self.column:
             where += _(", column “%(column)s” (value “%(value)s”)") % {
@@ -202,6 +204,20 @@ class RegistryResource(resources.Resource):
             obj.full_clean()
         obj.save()
         return obj
+
+    def sync_related(self, existing, items, key, make):
+        """Make the related rows equal `items`: delete what is gone, add what is new."""
+        wanted = set(items)
+        have = {}
+        for obj in existing:
+            if key(obj) in wanted and key(obj) not in have:
+                have[key(obj)] = obj
+            else:
+                self.attribute(obj)
+                obj.delete()
+        for item in items:
+            if item not in have:
+                have[item] = self.save_child(make(item))
 
     def before_save_instance(self, instance, row, **kwargs):
         self.attribute(instance)

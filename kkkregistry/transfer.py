@@ -23,7 +23,7 @@ from clusters.resources import (
 )
 from events.resources import EventResource, ProjectResource
 
-from .pagecache import bump_data_version
+from .resources import RowError
 from .spreadsheets import ImportFileError, read_table, write_csv, write_xlsx
 
 # In the order a whole registry is restored: each kind refers only to earlier ones.
@@ -103,9 +103,6 @@ def import_dataset(resource, dataset, dry_run=False):
         use_transactions=True,
         rollback_on_validation_errors=True,
     )
-    if not dry_run and (result.totals["new"] or result.totals["update"]):
-        # Bulk writes send no post_save: cached public pages learn of the import here.
-        bump_data_version()
     report = ImportReport(
         kind=resource.kind,
         dry_run=dry_run,
@@ -114,7 +111,9 @@ def import_dataset(resource, dataset, dry_run=False):
         unchanged=result.totals["skip"],
         invalid=result.totals["invalid"] + result.totals["error"],
     )
-    report.errors = result.spreadsheet_errors
+    report.errors = result.spreadsheet_errors + [
+        RowError(None, "", "", str(error.error)) for error in result.base_errors
+    ]
     return report
 
 

@@ -9,6 +9,7 @@ whose text names the expected form; the importer adds row and column.
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -110,7 +111,9 @@ class ChoiceWidget(widgets.Widget):
         self.prefixes = tuple(fold(p) for p in prefixes)
         super().__init__()
 
+    @cached_property
     def _lookup(self):
+        # Built once a widget: the labels' translations do not change while it lives.
         table = {}
         for value, label in self.choices:
             table[fold(value)] = value
@@ -129,7 +132,7 @@ class ChoiceWidget(widgets.Widget):
             if key.startswith(prefix):
                 key = key[len(prefix) :].strip()
         try:
-            return self._lookup()[key]
+            return self._lookup[key]
         except KeyError:
             with translation.override("pl"):
                 allowed = ", ".join(str(label) for _value, label in self.choices)

@@ -1,0 +1,61 @@
+"""Plain multi-row INSERTs for the rows a bulk import writes by the thousand.
+
+QuerySet.bulk_create() passes every value of every object through the field's
+pre_save() and the SQL compiler; for the audit records and link rows of a
+clusters import that cost more than the database's own work (bench/import_bench.py
+measures it). Those rows are plain values with nothing to compute, so here they
+are converted by their fields' get_db_prep_save() and sent as multi-row INSERT
+statements.
+"""
+
+from django.db import connections, router
+from django.utils import timezone
+
+
+def insert_rows(model, columns, rows, returning=False):
+    """Insert `rows`, tuples of values in the order of `columns` (attribute names).
+
+    Returns the new primary keys in the order of `rows` when `returning` is true.
+    """
+    if not rows:
+        return []
+    connection = connections[router.db_for_write(model)]
+    meta = model._meta
+    fields = [meta.get_field(column) for column in columns]
+    quote = connection.ops.quote_name
+    one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    head = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "
+    )
+    tail = f" RETURNING {quote(meta.pk.column)}" if returning else ""
+    batch = max(connection.ops.bulk_batch_size(fields, rows), 1)
+    prepare = [field.get_db_prep_save for field in fields]
+    keys = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            params = [
+                convert(value, connection)
+                for row in chunk
+                for convert, value in zip(prepare, row, strict=True)
+            ]
+            cursor.execute(head + ", ".join([one_row] * len(chunk)) + tail, params)
+            if returning:
+                keys += [key for (key,) in cursor.fetchall()]
+    return keys
+
+
+def insert_history(model, objects, user=None, reason="", history_type="+"):
+    """django-simple-history's records of saved `objects`, as its post_save would write them.
+
+    Returns the records' primary keys in the order of `objects`.
+    """
+    history = model.history.model
+    tracked = [field.attname for field in history.tracked_fields]
+    stamp = (timezone.now(), reason, history_type, getattr(user, "pk", None))
+    return insert_rows(
+        history,
+        tracked + ["history_date", "history_change_reason", "history_type", "history_user_id"],
+        [tuple(getattr(obj, attname) for attname in tracked) + stamp for obj in objects],
+        returning=True,
+    )
