@@ -2,10 +2,11 @@
 
 Each size runs in a fresh SQLite database (or the PostgreSQL database that
 DATABASE_URL names, emptied first): generate a realistic Windows-1250
-semicolon file, time the import, time a re-import of the same file (all
-rows unchanged), and time csv -> Cluster -> bulk_create in one transaction
-for the same rows. The ratio of the two rates is the figure that matters;
-both are measured in the same run on the same machine.
+semicolon file, time a dry run (what the admin's preview costs), the import,
+a re-import of the same file (all rows unchanged), an export, and
+csv -> Cluster -> bulk_create in one transaction for the same rows. The ratio
+of the import's rate to bulk_create's is the figure that matters; both are
+measured in the same run on the same machine.
 
     python bench/import_bench.py --rows 10000 [--json bench/results.json]
 
@@ -99,13 +100,22 @@ def timed(function, *args):
 
 
 def run(size):
-    from kkkregistry.transfer import import_file
+    from kkkregistry.transfer import export_file, import_file
 
     data = generate(size)
+    # What the admin's preview costs: the whole file checked, nothing written.
+    preview, preview_seconds = timed(
+        lambda: import_file("clusters", data, source="bench", dry_run=True)
+    )
+    assert preview.accepted and preview.new == size, preview.errors[:3]
     report, seconds = timed(lambda: import_file("clusters", data, source="bench"))
     assert report.accepted and report.new == size, report.errors[:3]
     again, reimport_seconds = timed(lambda: import_file("clusters", data, source="bench"))
     assert again.unchanged == size
+    # Read before the baseline below holds every row in memory at once.
+    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    exported, export_seconds = timed(lambda: export_file("clusters"))
+    assert exported.count(b"\r\n") == size + 1
     _, bulk_seconds = timed(bare_bulk_create, data)
     return {
         "rows": size,
@@ -114,7 +124,9 @@ def run(size):
         "bulk_create_rows_per_s": round(size / bulk_seconds),
         "import_vs_bulk": round(bulk_seconds / seconds, 3),
         "reimport_vs_import": round(seconds / reimport_seconds, 2),
-        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "preview_vs_import": round(preview_seconds / seconds, 2),
+        "export_rows_per_s": round(size / export_seconds),
+        "peak_rss_mib": round(peak_rss),
     }
 
 
@@ -130,7 +142,8 @@ def main():
         f"{result['rows']:>7} rows: import {result['import_rows_per_s']:>6}/s, "
         f"re-import {result['reimport_rows_per_s']:>6}/s, bulk_create "
         f"{result['bulk_create_rows_per_s']:>7}/s, import/bulk {result['import_vs_bulk']:.3f}, "
-        f"peak RSS {result['peak_rss_mib']} MiB",
+        f"preview {result['preview_vs_import']:.2f} of the import's time, "
+        f"export {result['export_rows_per_s']}/s, import peak RSS {result['peak_rss_mib']} MiB",
         flush=True,
     )
     from django.db import connection

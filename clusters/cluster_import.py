@@ -167,12 +167,14 @@ class ClusterImport:
     # --- reading -----------------------------------------------------------------
     def read_batch(self, start, records):
         keys = [self.find_key(record) for record in records]
-        originals = self.resource.get_queryset().in_bulk(
+        originals = self.resource.get_queryset([name for name, _c in self.columns]).in_bulk(
             [key for key in keys if isinstance(key, int)]
         )
         rows = []
-        for offset, (record, key) in enumerate(zip(records, keys, strict=True)):
+        for offset, record in enumerate(records):
             row = Row(number=start + offset + 1 + HEADER_ROW)
+            # Looked up again: an earlier row of this batch may have claimed the name.
+            key = self.find_key(record)
             self.read_row(row, record, originals.get(key) if isinstance(key, int) else key)
             self.account(row, record)
             rows.append(row)

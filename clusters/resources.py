@@ -322,16 +322,23 @@ class ClusterResource(RegistryResource):
             self, dataset, dry_run=dry_run, retain_instances=retain_instance_in_row_result
         ).run()
 
-    def get_queryset(self):
-        return Cluster.objects.prefetch_related(
-            "specialisations",
-            "former_names",
-            "member_counts",
-            "labels",
-            Prefetch(
-                "representations", queryset=Representation.objects.select_related("coordinator")
-            ),
+    def get_queryset(self, field_names=None):
+        """Clusters with the rows their columns are read from, all of them or `field_names`'."""
+        terms = Prefetch(
+            "representations", queryset=Representation.objects.select_related("coordinator")
         )
+        reads = {
+            "specialisations": "specialisations",
+            "former_names": "former_names",
+            "member_counts": "member_counts",
+            "labels": "labels",
+            "coordinator": terms,
+            "coordinator_nip": terms,
+            "coordinator_since": terms,
+        }
+        wanted = self.fields if field_names is None else field_names
+        lookups = list(dict.fromkeys(reads[name] for name in wanted if name in reads))
+        return Cluster.objects.prefetch_related(*lookups)
 
     def get_specialisations(self, cluster):
         return [s.name for s in cluster.specialisations.all()] if cluster.pk else []

@@ -140,10 +140,14 @@ class ChoiceWidget(widgets.Widget):
                 _("“%(value)s” is not one of: %(allowed)s.") % {"value": value, "allowed": allowed}
             ) from None
 
-    def render(self, value, obj=None, **kwargs):
+    @cached_property
+    def _polish_labels(self):
         # Exports are in Polish whatever the exporting user's language, so files stay stable.
         with translation.override("pl"):
-            return str(dict(self.choices).get(value, value or ""))
+            return {value: str(label) for value, label in self.choices}
+
+    def render(self, value, obj=None, **kwargs):
+        return self._polish_labels.get(value, value or "")
 
 
 def voivodeship_widget():

@@ -81,6 +81,20 @@ def test_an_editor_imports_a_windows_1250_file_after_a_preview(editor, editor_us
     assert cluster.history.latest().history_user == editor_user
 
 
+def test_the_preview_checks_every_row_but_keeps_and_shows_only_the_first_hundred(editor):
+    lines = ["Nazwa;Miejscowość"] + [f"Klaster Podglądu {n:03};Opole" for n in range(250)]
+    preview = upload(editor, "duzy.csv", "\n".join(lines).encode("cp1250"))
+    page = preview.content.decode()
+    assert "New: 250, updated: 0, unchanged: 0, invalid: 0." in page
+    assert "Showing the first 100 of 250 rows." in page
+    assert len(preview.context["result"].rows) == 100
+    assert "Klaster Podglądu 099" in page and "Klaster Podglądu 100" not in page
+    assert not Cluster.objects.exists()
+    confirm = preview.context["confirm_form"]
+    assert editor.post(PROCESS, {**confirm.initial, "resource": "0"}).status_code == 302
+    assert Cluster.objects.count() == 250
+
+
 def test_errors_name_the_spreadsheet_row_column_and_value_and_nothing_is_written(editor):
     data = "Nazwa;Rok założenia\nKlaster Dobry;2010\nKlaster Zły;dwa tysiące\n".encode("cp1250")
     response = upload(editor, "zle.csv", data)
