@@ -12,8 +12,8 @@ inserts, a batch at a time, in one transaction.
 It keeps the row-by-row importer's contract: the same columns and messages,
 all or nothing, errors by spreadsheet row and column, a row equal to the
 registry reported unchanged and not written, audit history naming who or what
-imported it. An existing cluster whose row changes something is saved as an
-edit in the admin would be (ClusterResource's setters): updates are few.
+imported it. An existing cluster whose row changes something is saved one by
+one, as an edit in the admin would be, signals and all: updates are few.
 """
 
 import datetime

@@ -11,6 +11,24 @@ statements.
 from django.db import connections, router
 from django.utils import timezone
 
+# Their values are what the database driver takes (str, int or None): converting
+# them through the field would return them unchanged, at a cost per value.
+PASSED_AS_THEY_ARE = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "CharField",
+    "EmailField",
+    "ForeignKey",
+    "IntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SlugField",
+    "SmallIntegerField",
+    "TextField",
+    "URLField",
+}
+
 
 def insert_rows(model, columns, rows, returning=False):
     """Insert `rows`, tuples of values in the order of `columns` (attribute names).
@@ -25,28 +43,29 @@ def insert_rows(model, columns, rows, returning=False):
     quote = connection.ops.quote_name
     insert = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
     returns = f" RETURNING {quote(meta.pk.column)}" if returning else ""
-    prepare = [field.get_db_prep_save for field in fields]
-    values = [
-        [convert(v, connection) for convert, v in zip(prepare, row, strict=True)] for row in rows
-    ]
+    by_column = [list(values) for values in zip(*rows, strict=True)]
+    for number, field in enumerate(fields):
+        if field.get_internal_type() not in PASSED_AS_THEY_ARE:
+            prepare = field.get_db_prep_save
+            by_column[number] = [prepare(value, connection) for value in by_column[number]]
     keys = []
     with connection.cursor() as cursor:
-        for sql, params in _statements(connection, fields, insert, returns, values):
+        for sql, params in _statements(connection, fields, insert, returns, by_column):
             cursor.execute(sql, params)
             if returning:
                 keys += [key for (key,) in cursor.fetchall()]
     return keys
 
 
-def _statements(connection, fields, insert, returns, values):
+def _statements(connection, fields, insert, returns, by_column):
     if connection.vendor == "postgresql":
         # One array a column, as Django's bulk_create does there: thousands of
         # placeholders cost psycopg and PostgreSQL more to parse than the rows to write.
         types = [field.db_type(connection).split("(")[0] for field in fields]
         arrays = ", ".join(f"(%s)::{db_type}[]" for db_type in types)
-        columns = [list(column) for column in zip(*values, strict=True)]
-        yield f"{insert} SELECT * FROM UNNEST({arrays}){returns}", columns
+        yield f"{insert} SELECT * FROM UNNEST({arrays}){returns}", by_column
         return
+    values = list(zip(*by_column, strict=True))
     one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     batch = max(connection.ops.bulk_batch_size(fields, values), 1)
     for start in range(0, len(values), batch):
