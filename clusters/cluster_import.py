@@ -25,7 +25,7 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 from import_export.results import Error, InvalidRow, Result, RowResult
 
-from kkkregistry.bulk import insert_history, insert_rows
+from kkkregistry.bulk import create_objects, insert_history, insert_rows
 from kkkregistry.pagecache import bump_data_version
 from kkkregistry.resources import HEADER_ROW, RelatedColumn, RowError
 from kkkregistry.text import polish_slugify, squash_spaces
@@ -167,9 +167,8 @@ class ClusterImport:
     # --- reading -----------------------------------------------------------------
     def read_batch(self, start, records):
         keys = [self.find_key(record) for record in records]
-        originals = self.resource.get_queryset([name for name, _c in self.columns]).in_bulk(
-            [key for key in keys if isinstance(key, int)]
-        )
+        clusters = self.resource.with_related(Cluster.objects.all(), [n for n, _c in self.columns])
+        originals = clusters.in_bulk([key for key in keys if isinstance(key, int)])
         rows = []
         for offset, record in enumerate(records):
             row = Row(number=start + offset + 1 + HEADER_ROW)
@@ -530,7 +529,7 @@ class ClusterImport:
         """Insert the rows, then their audit records naming who or what imported them."""
         if not objects:
             return [], []
-        created = model.objects.bulk_create(objects)
+        created = create_objects(model, objects)
         history_ids = insert_history(model, created, self.resource.user, self.resource.source)
         return created, history_ids
 

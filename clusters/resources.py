@@ -322,34 +322,40 @@ class ClusterResource(RegistryResource):
             self, dataset, dry_run=dry_run, retain_instances=retain_instance_in_row_result
         ).run()
 
-    def get_queryset(self, field_names=None):
-        """Clusters with the rows their columns are read from, all of them or `field_names`'."""
+    def with_related(self, queryset, field_names=None):
+        """`queryset` with the rows the getters below read, for all columns or `field_names`.
+
+        As plain lists (to_attr): a manager and queryset a cluster would cost more than the
+        rows themselves.
+        """
         terms = Prefetch(
-            "representations", queryset=Representation.objects.select_related("coordinator")
+            "representations",
+            queryset=Representation.objects.select_related("coordinator"),
+            to_attr="listed_terms",
         )
         reads = {
-            "specialisations": "specialisations",
-            "former_names": "former_names",
-            "member_counts": "member_counts",
-            "labels": "labels",
+            "specialisations": Prefetch("specialisations", to_attr="listed_specialisations"),
+            "former_names": Prefetch("former_names", to_attr="listed_former_names"),
+            "member_counts": Prefetch("member_counts", to_attr="listed_member_counts"),
+            "labels": Prefetch("labels", to_attr="listed_labels"),
             "coordinator": terms,
             "coordinator_nip": terms,
             "coordinator_since": terms,
         }
         wanted = self.fields if field_names is None else field_names
-        lookups = list(dict.fromkeys(reads[name] for name in wanted if name in reads))
-        return Cluster.objects.prefetch_related(*lookups)
+        return queryset.prefetch_related(
+            *dict.fromkeys(reads[name] for name in wanted if name in reads)
+        )
+
+    def filter_export(self, queryset, **kwargs):
+        return self.with_related(super().filter_export(queryset, **kwargs))
 
     def get_specialisations(self, cluster):
-        return [s.name for s in cluster.specialisations.all()] if cluster.pk else []
+        return [s.name for s in cluster.listed_specialisations] if cluster.pk else []
 
-    # The current coordinator: the open-ended representation, or the one covering today.
     def current_representation(self, cluster):
-        # Exports and imports read clusters with their terms prefetched.
-        if "representations" in getattr(cluster, "_prefetched_objects_cache", {}):
-            terms = list(cluster.representations.all())
-        else:
-            terms = list(cluster.representations.select_related("coordinator"))
+        """The current coordinator's term: the open-ended one, or the one covering today."""
+        terms = cluster.listed_terms
         open_ended = [t for t in terms if t.until is None]
         return (open_ended or [t for t in terms if t.covers(today())] or [None])[-1]
 
@@ -368,7 +374,7 @@ class ClusterResource(RegistryResource):
     def get_former_names(self, cluster):
         if not cluster.pk:
             return []
-        return [(f.name, f.used_from_year, f.used_until_year) for f in cluster.former_names.all()]
+        return [(f.name, f.used_from_year, f.used_until_year) for f in cluster.listed_former_names]
 
     def get_member_counts(self, cluster):
         if not cluster.pk:
@@ -376,7 +382,7 @@ class ClusterResource(RegistryResource):
         return sorted(
             (
                 (m.year, m.firms, m.strategic_partners, m.approximate)
-                for m in cluster.member_counts.all()
+                for m in cluster.listed_member_counts
             ),
             reverse=True,
         )
@@ -386,7 +392,7 @@ class ClusterResource(RegistryResource):
             return []
         return [
             (label.level, label.awarded_on, label.valid_until, label.reported_year)
-            for label in cluster.labels.all()
+            for label in cluster.listed_labels
         ]
 
 

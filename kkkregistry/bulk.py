@@ -74,6 +74,30 @@ def _statements(connection, fields, insert, returns, by_column):
         yield sql, [value for row in chunk for value in row]
 
 
+def create_objects(model, objects):
+    """bulk_create() for new objects whose fields hold plain values: sets their keys.
+
+    Timestamps with auto_now or auto_now_add get the same moment, as in bulk_create().
+    """
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    now = timezone.now()
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            for obj in objects:
+                setattr(obj, field.attname, now)
+    keys = insert_rows(
+        model,
+        [field.attname for field in fields],
+        [tuple(getattr(obj, field.attname) for field in fields) for obj in objects],
+        returning=True,
+    )
+    database = router.db_for_write(model)
+    for obj, key in zip(objects, keys, strict=True):
+        obj.pk = key
+        obj._state.adding, obj._state.db = False, database
+    return objects
+
+
 def insert_history(model, objects, user=None, reason="", history_type="+"):
     """django-simple-history's records of saved `objects`, as its post_save would write them.
 
