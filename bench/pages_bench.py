@@ -163,8 +163,15 @@ def request(port, url):
 
 def load(port, url, *, requests, seconds, concurrency=CONCURRENCY):
     """Up to `requests` requests or `seconds` seconds, from `concurrency` threads."""
-    for _ in range(concurrency):  # warm each worker's templates, connections, caches
-        request(port, url)
+    # Warm every worker's templates, connections and page cache: concurrent requests, so
+    # that a worker busy rendering leaves the next one to another (one after another,
+    # a single worker may take them all and the other render during the measurement).
+    for _ in range(2):
+        warmers = [threading.Thread(target=request, args=(port, url)) for _ in range(concurrency)]
+        for warmer in warmers:
+            warmer.start()
+        for warmer in warmers:
+            warmer.join()
     latencies, failures, lock = [], [], threading.Lock()
     remaining = [requests]
     deadline = time.monotonic() + seconds
@@ -271,7 +278,7 @@ def print_result(result):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
-    parser.add_argument("--requests", type=int, default=200, help="per page, at most")
+    parser.add_argument("--requests", type=int, default=1000, help="per page, at most")
     parser.add_argument("--seconds", type=float, default=1.5, help="per page, at most")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json")
     args = parser.parse_args()
