@@ -108,6 +108,9 @@ class ClusterImport:
         self.retain_instances = retain_instances
         present = set(dataset.headers or [])
         self.columns = [(n, f) for n, f in resource.fields.items() if f.column_name in present]
+        # Fields the file does not set hold defaults or the registry's values: valid already.
+        given = {f.attribute for _n, f in self.columns if not isinstance(f, RelatedColumn)}
+        self.not_given = [f.name for f in Cluster._meta.fields if f.name not in given | {"slug"}]
         self.result = Result()
         self.result.diff_headers = [f.column_name for _n, f in self.columns]
         self.result.total_rows = len(dataset)
@@ -253,7 +256,7 @@ class ClusterImport:
     def validate(self, row, record):
         cluster = row.cluster
         try:
-            cluster.clean_fields()
+            cluster.clean_fields(exclude=self.not_given)
             cluster.clean()
         except ValidationError as error:
             self.add_errors(row, record, error)

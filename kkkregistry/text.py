@@ -12,6 +12,8 @@ from django.utils.text import slugify
 _EXPLICIT_FOLDS = str.maketrans({"ł": "l", "Ł": "L"})
 _SPACES = re.compile(r"\s+")
 _LINE_SPACES = re.compile(r"[^\S\n]+")
+# Two white-space characters together, any but a plain space, or one at either end.
+_UNTIDY = re.compile(r"\s\s|[^\S ]|^\s|\s$")
 
 
 def fold(text):
@@ -28,6 +30,8 @@ def squash_spaces(text):
 
 def tidy(text):
     """Trim each line and collapse runs of spaces, keeping line breaks (for multi-line cells)."""
+    if not _UNTIDY.search(text):
+        return text  # most cells of a file: checked by one regex, not rebuilt
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return "\n".join(_LINE_SPACES.sub(" ", line).strip() for line in lines).strip()
 
