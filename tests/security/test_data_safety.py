@@ -46,12 +46,16 @@ def cluster_file(rows=ROWS):
 
 @contextlib.contextmanager
 def database_fails_on_insert(table, nth):
-    """The nth INSERT into `table` raises DatabaseError, as a full disk or lost link would."""
+    """The nth INSERT into `table` raises DatabaseError, as a full disk or lost link would.
+
+    On PostgreSQL bulk rows go by COPY after their keys are drawn from the table's
+    sequence: drawing them counts as the insert.
+    """
     inserts = 0
 
     def wrapper(execute, sql, params, many, context):
         nonlocal inserts
-        if sql.lstrip().upper().startswith("INSERT") and f'"{table}"' in sql:
+        if sql.lstrip().upper().startswith(("INSERT", "SELECT NEXTVAL")) and f'"{table}"' in sql:
             inserts += 1
             if inserts == nth:
                 raise DatabaseError("injected: the disk is full")
