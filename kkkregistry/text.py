@@ -6,6 +6,7 @@ it is mapped explicitly before the combining marks are dropped.
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from django.utils.text import slugify
 
@@ -16,6 +17,7 @@ _LINE_SPACES = re.compile(r"[^\S\n]+")
 _UNTIDY = re.compile(r"\s\s|[^\S ]|^\s|\s$")
 
 
+@lru_cache(maxsize=16384)  # imports and exports fold the same names, cities, choices over and over
 def fold(text):
     """Lower-case `text` without diacritics: 'Śląski Łódź' -> 'slaski lodz'."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_EXPLICIT_FOLDS))
