@@ -130,7 +130,8 @@ class RegistryResource(resources.Resource):
     def find_existing(self, row):
         """The registry's instance for `row`, or None: by slug, else by name ignoring case.
 
-        Kinds with other natural keys (NIP, cluster and round) override this.
+        Kinds with other natural keys (coordinators by NIP, awards and applications by
+        cluster and round) override this; clusters have their own importer (cluster_import).
         """
         manager = self._meta.model._default_manager
         slug = squash_spaces(str(row.get("Identyfikator") or ""))
