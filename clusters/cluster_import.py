@@ -27,8 +27,8 @@ from import_export.results import Error, InvalidRow, Result, RowResult
 
 from kkkregistry.bulk import create_objects, insert_history, insert_rows
 from kkkregistry.pagecache import bump_data_version
-from kkkregistry.resources import HEADER_ROW, RelatedColumn, RowError
-from kkkregistry.text import polish_slugify, squash_spaces
+from kkkregistry.resources import HEADER_ROW, RelatedColumn, RowError, cell
+from kkkregistry.text import polish_slugify
 
 from .models import (
     Cluster,
@@ -185,7 +185,7 @@ class ClusterImport:
         return rows
 
     def find_key(self, record):
-        slug, name = _cell(record, "Identyfikator"), _cell(record, "Nazwa")
+        slug, name = cell(record, "Identyfikator"), cell(record, "Nazwa")
         return (slug and self.find.get("slug:" + slug)) or self.find.get(name.lower())
 
     def read_row(self, row, record, found):
@@ -269,7 +269,7 @@ class ClusterImport:
                 "The identifier “%(slug)s” belongs to another cluster; give this row its own."
             ) % {"slug": cluster.slug}
             self.add_error(
-                row, record, "slug" if _cell(record, "Identyfikator") else "name", message
+                row, record, "slug" if cell(record, "Identyfikator") else "name", message
             )
         self.read_coordinator(row, record)
         self.read_specialisations(row, record)
@@ -535,11 +535,6 @@ class ClusterImport:
         created = create_objects(model, objects)
         history_ids = insert_history(model, created, self.resource.user, self.resource.source)
         return created, history_ids
-
-
-def _cell(record, column):
-    value = record.get(column)
-    return squash_spaces(str(value)) if value not in (None, "") else ""
 
 
 def _unique_name_message():

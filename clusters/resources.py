@@ -13,6 +13,7 @@ from kkkregistry.resources import (
     RegistryResource,
     RelatedColumn,
     boolean,
+    cell,
     choice,
     date,
     integer,
@@ -27,6 +28,7 @@ from kkkregistry.widgets import (
     NameListWidget,
     PointsListWidget,
     TextWidget,
+    pipe_lines,
     voivodeship_widget,
 )
 
@@ -51,11 +53,6 @@ from .models import (
     today,
 )
 from .validators import compact_digits
-
-
-def _cell(row, column):
-    value = row.get(column)
-    return squash_spaces(str(value)) if value not in (None, "") else ""
 
 
 def _by_name(queryset, name):
@@ -288,7 +285,7 @@ class CoordinatorResource(RegistryResource):
         model = Coordinator
 
     def find_existing(self, row):
-        nip = compact_digits(_cell(row, "NIP"))
+        nip = compact_digits(cell(row, "NIP"))
         return (nip and Coordinator.objects.filter(nip=nip).first()) or super().find_existing(row)
 
 
@@ -680,19 +677,16 @@ class PersonRolesWidget(TextWidget):
     """One role a line: 'role | cluster or institution | title as stated | year'."""
 
     def clean(self, value, row=None, **kwargs):
-        roles = []
-        for line in str(value or "").splitlines():
-            parts = [squash_spaces(p) for p in line.split("|")]
-            if not parts[0]:
-                continue
-            if len(parts) != 4:
-                raise ValueError(
-                    _("“%(value)s” should look like “role | organisation | title | year”.")
-                    % {"value": line}
-                )
-            year = int(DecimalWidget().clean(parts[3])) if parts[3] else None
-            roles.append((ROLE_WIDGET.clean(parts[0]), parts[1], parts[2], year))
-        return roles
+        message = _("“%(value)s” should look like “role | organisation | title | year”.")
+        return [
+            (
+                ROLE_WIDGET.clean(role),
+                organisation,
+                title,
+                int(DecimalWidget().clean(year)) if year else None,
+            )
+            for role, organisation, title, year in pipe_lines(value, 4, 4, message)
+        ]
 
     def render(self, value, obj=None, **kwargs):
         return "\n".join(
@@ -715,7 +709,7 @@ class PersonResource(RegistryResource):
         return Person.objects.prefetch_related("roles__cluster", "roles__institution")
 
     def find_existing(self, row):
-        return _by_name(Person.objects, _cell(row, "Imię i nazwisko"))
+        return _by_name(Person.objects, cell(row, "Imię i nazwisko"))
 
     def prepare_instance(self, person, values, errors):
         for _role, organisation, _title, _year in values.get("roles", []):

@@ -22,7 +22,7 @@ from kkkregistry.resources import (
     text,
 )
 from kkkregistry.text import polish_slugify, squash_spaces
-from kkkregistry.widgets import TextWidget
+from kkkregistry.widgets import TextWidget, pipe_lines
 
 from .models import Event, Participation, Project
 
@@ -60,19 +60,11 @@ class ParticipantsWidget(TextWidget):
     """One participant a line: 'Name | role | cluster or institution | title as stated'."""
 
     def clean(self, value, row=None, **kwargs):
-        participants = []
-        for line in str(value or "").splitlines():
-            parts = [squash_spaces(p) for p in line.split("|")]
-            if not parts[0]:
-                continue
-            if len(parts) < 2 or len(parts) > 4:
-                raise ValueError(
-                    _("“%(value)s” should look like “Name | role | organisation | title”.")
-                    % {"value": line}
-                )
-            parts += [""] * (4 - len(parts))
-            participants.append((parts[0], ROLE_WIDGET.clean(parts[1]), parts[2], parts[3]))
-        return participants
+        message = _("“%(value)s” should look like “Name | role | organisation | title”.")
+        return [
+            (name, ROLE_WIDGET.clean(role), organisation, title)
+            for name, role, organisation, title in pipe_lines(value, 2, 4, message)
+        ]
 
     def render(self, value, obj=None, **kwargs):
         lines = []

@@ -38,6 +38,12 @@ class RowError:
         return f"{where}: {self.message}"
 
 
+def cell(row, column):
+    """The text of a row's cell with its spaces squashed; '' when the cell is empty."""
+    value = row.get(column)
+    return squash_spaces(str(value)) if value not in (None, "") else ""
+
+
 def row_errors(result, resource, headers):
     """Every error of an import result, as spreadsheet row, column, value and message."""
     errors = []

@@ -176,6 +176,21 @@ class DigitsWidget(TextWidget):
         return compact_digits(super().clean(value, row, **kwargs))
 
 
+def pipe_lines(value, fewest, most, message):
+    """The lines of a cell such as 'a | b | c', each split into `most` squashed parts.
+
+    Lines whose first part is empty are skipped; `message` (with %(value)s) refuses a
+    line with fewer than `fewest` or more than `most` parts.
+    """
+    for line in str(value or "").splitlines():
+        parts = [squash_spaces(part) for part in line.split("|")]
+        if not parts[0]:
+            continue
+        if not fewest <= len(parts) <= most:
+            raise ValueError(message % {"value": line})
+        yield parts + [""] * (most - len(parts))
+
+
 class PointsListWidget(widgets.Widget):
     """Points of several experts in one cell: '32; 32,5'."""
 
