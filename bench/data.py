@@ -105,8 +105,8 @@ def populate(size, *, seed=2026, today=None):
 
     from clusters import models as cm
     from clusters.search import polish_sort_key, search_text
+    from core.text import polish_slugify
     from events import models as em
-    from kkkregistry.text import polish_slugify
 
     rng = random.Random(seed)
     today = today or datetime.date.today()

@@ -77,8 +77,8 @@ def bare_bulk_create(data):
     from django.db import transaction
 
     from clusters.models import Cluster
-    from kkkregistry.spreadsheets import decode
-    from kkkregistry.text import polish_slugify
+    from core.text import polish_slugify
+    from transfer.spreadsheets import decode
 
     rows = list(csv.DictReader(io.StringIO(decode(data)), delimiter=";"))
     with transaction.atomic():
@@ -105,7 +105,7 @@ def measure(size, data):
     """One run into an empty registry: rates in rows per second, the ratios that matter."""
     from django.core.management import call_command
 
-    from kkkregistry.transfer import export_file, import_file
+    from transfer.service import export_file, import_file
 
     call_command("flush", interactive=False, verbosity=0)
     # What the admin's preview costs: the whole file checked, nothing written.

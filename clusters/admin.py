@@ -6,14 +6,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kkkregistry.admin import (
+from core.admin import (
     PreloadedChoicesFormSet,
     ReadOnlyTabularInline,
     RegistryAdmin,
     TabularInline,
 )
-from kkkregistry.admin_transfer import RegistryImportExportMixin
-from kkkregistry.text import fold
+from core.dates import today
+from core.text import fold
+from transfer.admin import RegistryImportExportMixin
 
 from . import models, resources
 from .services import RegistryError, grant_status_to_successful_applications
@@ -166,7 +167,7 @@ class ClusterAdmin(RegistryImportExportMixin, RegistryAdmin):
         return (
             super()
             .get_queryset(request)
-            .with_status_until(models.today())
+            .with_status_until(today())
             .prefetch_related(
                 "status_awards",
                 Prefetch(

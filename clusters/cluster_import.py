@@ -25,10 +25,11 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 from import_export.results import Error, InvalidRow, Result, RowResult
 
-from kkkregistry.bulk import create_objects, insert_history, insert_rows
-from kkkregistry.pagecache import bump_data_version
-from kkkregistry.resources import HEADER_ROW, RelatedColumn, RowError, cell
-from kkkregistry.text import polish_slugify
+from core.dates import today
+from core.pagecache import bump_data_version
+from core.text import polish_slugify
+from transfer.bulk import create_objects, insert_history, insert_rows
+from transfer.resources import HEADER_ROW, RelatedColumn, RowError, cell
 
 from .models import (
     Cluster,
@@ -38,7 +39,6 @@ from .models import (
     MemberCount,
     Representation,
     Specialisation,
-    today,
 )
 from .validators import validate_nip
 

@@ -1,4 +1,6 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from localflavor.pl.pl_voivodeships import VOIVODESHIP_CHOICES
 
 from .validators import compact_digits
 
@@ -19,3 +21,9 @@ class CompactDigitsField(models.CharField):
         # Typed with separators ("526-025-02-74") the value is longer than the digits
         # stored; the length is checked after compacting, by the model field.
         return super().formfield(**{"max_length": None, **kwargs})
+
+
+def voivodeship_field(**kwargs):
+    return models.CharField(
+        _("voivodeship"), max_length=20, choices=VOIVODESHIP_CHOICES, blank=True, **kwargs
+    )

@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from localflavor.pl.pl_voivodeships import VOIVODESHIP_CHOICES
 
-from kkkregistry.text import fold
+from core.dates import today
+from core.text import fold
 
-from .models import Cluster, Round, Specialisation, StatusAward, today
+from .models import Cluster, Round, Specialisation, StatusAward
 
 # Long enough for any name; longer input is refused with a message, not searched.
 MAX_QUERY_LENGTH = 200

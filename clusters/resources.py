@@ -8,7 +8,9 @@ import re
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from kkkregistry.resources import (
+from core.dates import today
+from core.text import polish_slugify, squash_spaces
+from transfer.resources import (
     Column,
     RegistryResource,
     RelatedColumn,
@@ -19,8 +21,7 @@ from kkkregistry.resources import (
     integer,
     text,
 )
-from kkkregistry.text import polish_slugify, squash_spaces
-from kkkregistry.widgets import (
+from transfer.widgets import (
     ChoiceWidget,
     DateWidget,
     DecimalWidget,
@@ -50,7 +51,6 @@ from .models import (
     Specialisation,
     StageResult,
     StatusAward,
-    today,
 )
 from .validators import compact_digits
 
@@ -745,3 +745,18 @@ class PersonResource(RegistryResource):
             key=lambda r: (r.role, str(r.cluster or r.institution or ""), r.title, r.year),
             make=make,
         )
+
+
+# The kinds this app imports and exports (found by transfer.service), in the order a
+# whole registry is restored: each kind refers only to earlier ones.
+RESOURCES = [
+    InstitutionResource,
+    SpecialisationResource,
+    CoordinatorResource,
+    ClusterResource,
+    RoundResource,
+    StageResource,
+    ApplicationResource,
+    StatusAwardResource,
+    PersonResource,
+]

@@ -4,7 +4,7 @@ Both are computed in Python and stored, so searching and sorting behave the
 same on SQLite and PostgreSQL whatever collation the database was created with.
 """
 
-from kkkregistry.text import fold
+from core.text import fold
 
 # Polish alphabetical order: each accented letter is a letter of its own, after its
 # base; q, v and x (foreign to Polish) keep their Latin places.

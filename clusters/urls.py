@@ -1,13 +1,12 @@
 from django.urls import path
 
-from kkkregistry.pagecache import cached_public_page
+from core.pagecache import cached_public_page
 
 from . import views
 
 app_name = "clusters"
 
 urlpatterns = [
-    path("", cached_public_page(views.home), name="home"),
     path("klastry/", cached_public_page(views.ClusterListView.as_view()), name="list"),
     path("klastry/export.csv", views.export_csv, name="export-csv"),
     path("klastry/export.json", views.export_json, name="export-json"),

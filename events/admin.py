@@ -2,8 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kkkregistry.admin import RegistryAdmin, TabularInline
-from kkkregistry.admin_transfer import RegistryImportExportMixin
+from core.admin import RegistryAdmin, TabularInline
+from transfer.admin import RegistryImportExportMixin
 
 from . import models, resources
 from .services import duplicate_event

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from clusters.models import Cluster, Institution, Person, Role, Round, today
-from kkkregistry.text import polish_slugify
+from clusters.models import Cluster, Institution, Person, Role, Round
+from core.dates import today
+from core.text import polish_slugify
 
 
 class Project(models.Model):

@@ -12,7 +12,8 @@ from clusters.resources import (
     organisation_by_name,
     round_by_name,
 )
-from kkkregistry.resources import (
+from core.text import polish_slugify, squash_spaces
+from transfer.resources import (
     Column,
     RegistryResource,
     RelatedColumn,
@@ -21,8 +22,7 @@ from kkkregistry.resources import (
     date,
     text,
 )
-from kkkregistry.text import polish_slugify, squash_spaces
-from kkkregistry.widgets import TextWidget, pipe_lines
+from transfer.widgets import TextWidget, pipe_lines
 
 from .models import Event, Participation, Project
 
@@ -247,3 +247,7 @@ class EventResource(RegistryResource):
                     title=title,
                 )
             )
+
+
+# The kinds this app imports and exports (found by transfer.service); after clusters'.
+RESOURCES = [ProjectResource, EventResource]

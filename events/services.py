@@ -2,8 +2,8 @@
 
 from django.db import transaction
 
-from clusters.models import add_years
-from kkkregistry.text import polish_slugify
+from core.dates import add_years
+from core.text import polish_slugify
 
 from .models import Event
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kkkregistry.pagecache import cached_public_page
+from core.pagecache import cached_public_page
 
 from . import views
 

@@ -6,10 +6,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from clusters.models import Cluster
+from core.dates import today
 
 from . import ical
 from .filters import EventFilter
-from .models import Event, Participation, today
+from .models import Event, Participation
 
 
 class EventListView(ListView):

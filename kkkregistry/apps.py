@@ -1,34 +1,12 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
-from django.db.backends.signals import connection_created
-
-
-def _unicode_case_functions(sender, connection, **kwargs):
-    """SQLite's lower()/upper() fold only ASCII; PostgreSQL folds Ł and Ś too.
-
-    Replacing them per connection makes case-insensitive uniqueness and lookups
-    (Lower("name") constraints, matching by name) behave the same on both databases.
-    """
-    if connection.vendor != "sqlite":
-        return
-    raw = connection.connection
-    raw.create_function(
-        "lower", 1, lambda s: s.lower() if isinstance(s, str) else s, deterministic=True
-    )
-    raw.create_function(
-        "upper", 1, lambda s: s.upper() if isinstance(s, str) else s, deterministic=True
-    )
 
 
 class KkkRegistryConfig(AppConfig):
+    """The project itself: its roles migration and the built-in data commands."""
+
     name = "kkkregistry"
     verbose_name = "KKK registry"
-
-    def ready(self):
-        connection_created.connect(_unicode_case_functions, dispatch_uid="kkk-sqlite-unicode-case")
-        from . import pagecache
-
-        pagecache.connect_signals()
 
 
 class RegistryAdminConfig(admin_apps.AdminConfig):

@@ -1,6 +1,7 @@
 """What the admin's first page shows: the registry in numbers and what needs attention."""
 
-from clusters.models import Application, Cluster, Coordinator, Round, StatusAward, today
+from clusters.models import Application, Cluster, Coordinator, Round, StatusAward
+from core.dates import today
 from events.models import Event
 
 # The lists on the dashboard are reminders, not reports; the full list is one click away.

@@ -80,10 +80,15 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
-    "kkkregistry",
+    # Shared by every app below; nothing in them imports the apps.
+    "core",
+    "transfer",
+    # The registry's domain, in the order a whole registry is restored from files.
     "clusters",
     "events",
     "pages",
+    # The project on top: roles, built-in data; nothing imports it.
+    "kkkregistry",
 ]
 
 MIDDLEWARE = [

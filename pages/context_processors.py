@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import translate_url
 
-from .display import display_classes
+from core.display import display_classes
 
 
 def public_site(request):

@@ -17,7 +17,7 @@ class FixedPagesSitemap(PublicSitemap):
 
     def items(self):
         return [
-            "clusters:home",
+            "pages:home",
             "clusters:list",
             "clusters:round-list",
             "events:list",

@@ -1,10 +1,13 @@
 from django.urls import path
 
+from core.pagecache import cached_public_page
+
 from . import views
 
 app_name = "pages"
 
 urlpatterns = [
+    path("", cached_public_page(views.home), name="home"),
     path("deklaracja-dostepnosci/", views.accessibility_statement, name="accessibility"),
     path("wyswietlanie/", views.toggle_display, name="display"),
 ]

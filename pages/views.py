@@ -1,3 +1,4 @@
+from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -5,8 +6,107 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
-from .display import COOKIE_MAX_AGE, SWITCHES, is_on
+from clusters import tilemap
+from clusters.models import Cluster, Round, Specialisation, StatusAward
+from core.dates import today
+from core.display import COOKIE_MAX_AGE, SWITCHES, is_on
+from events.models import Event
+
 from .models import AccessibilityStatement
+
+# The chart starts with the first full year of the programme's statuses.
+FIRST_CHART_YEAR = 2015
+HOME_EVENTS = 4
+
+
+def latest_round():
+    return (
+        Round.objects.select_related("organiser")
+        .prefetch_related(
+            "organiser__names",
+            Prefetch(
+                "status_awards",
+                queryset=StatusAward.objects.filter(cluster__published=True)
+                .select_related("cluster")
+                .order_by("cluster__sort_key"),
+            ),
+        )
+        .annotate(
+            applications_recorded=Count("applications", distinct=True),
+            awards_recorded=Count(
+                "status_awards", filter=Q(status_awards__cluster__published=True), distinct=True
+            ),
+        )
+        # nulls_last: PostgreSQL and SQLite disagree on where NULLs go otherwise.
+        .order_by("-year", F("results_date").desc(nulls_last=True), "-pk")
+        .first()
+    )
+
+
+def home(request):
+    on = today()
+    published = Cluster.objects.published()
+    holding_today = published.with_status_on(on).count()
+    # When nobody holds status today, the map shows the last day anybody did.
+    map_day = on if holding_today else published.last_day_with_status(on)
+    holders = published.with_status_on(map_day) if map_day else published.none()
+    by_voivodeship = dict(
+        holders.values_list("voivodeship").annotate(n=Count("pk")).values_list("voivodeship", "n")
+    )
+    by_specialisation = (
+        Specialisation.objects.annotate(
+            n=Count("clusters", filter=Q(clusters__in=holders.values("pk")))
+        )
+        .filter(n__gt=0)
+        .order_by("-n", "name")
+    )
+    years = published.status_counts_by_year(FIRST_CHART_YEAR, on.year)
+    events = Event.objects.published().select_related("part_of")
+    return render(
+        request,
+        "pages/home.html",
+        {
+            "on": on,
+            "holding_today": holding_today,
+            "map_day": map_day,
+            "map_total": sum(by_voivodeship.values()),
+            "tiles": tilemap.tiles(by_voivodeship),
+            "unplaced": by_voivodeship.get("", 0),
+            "map_width": tilemap.COLUMNS * tilemap.TILE_WIDTH,
+            "map_height": tilemap.ROWS * tilemap.TILE_HEIGHT,
+            "by_specialisation": by_specialisation,
+            "chart": year_chart(years),
+            "latest_round": latest_round(),
+            "upcoming_events": events.upcoming(on).order_by("start_date")[:HOME_EVENTS],
+            "recent_events": events.past(on).order_by("-start_date")[:HOME_EVENTS],
+        },
+    )
+
+
+def year_chart(years):
+    """Bars for the inline SVG chart: whole-unit heights relative to the busiest year."""
+    top = max(years.values(), default=0) or 1
+    bar, height = 40, 200
+    heights = {year: round(count * height / top) for year, count in years.items()}
+    return {
+        "width": bar * len(years),
+        "height": height,
+        "year_y": height + 18,
+        "view_height": height + 45,
+        "bars": [
+            {
+                "year": year,
+                "count": count,
+                "x": index * bar + 4,
+                "width": bar - 8,
+                "height": heights[year],
+                "y": height - heights[year],
+                "count_y": height - heights[year] - 5,
+                "label_x": index * bar + bar // 2,
+            }
+            for index, (year, count) in enumerate(years.items())
+        ],
+    }
 
 
 def accessibility_statement(request):
@@ -17,7 +117,7 @@ def accessibility_statement(request):
         {
             "statement": statement,
             "issues": statement.issues(get_language()),
-            "site_url": request.build_absolute_uri(reverse("clusters:home")),
+            "site_url": request.build_absolute_uri(reverse("pages:home")),
         },
     )
 

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.dates import today
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -144,9 +145,7 @@ def history_of_a_cluster(n):
 def dashboard(n):
     """n of everything the dashboard lists: statuses expiring soon, drafts, waiting applications."""
     for _ in range(n):
-        f.StatusAwardFactory(
-            valid_from=D(2020, 1, 1), valid_until=f.cm.today() + datetime.timedelta(30)
-        )
+        f.StatusAwardFactory(valid_from=D(2020, 1, 1), valid_until=today() + datetime.timedelta(30))
         f.ClusterFactory(published=False)
         f.EventFactory(published=False)
         f.ApplicationFactory()

@@ -166,7 +166,7 @@ def test_a_change_saved_by_staff_is_on_the_next_page_another_process_serves(redi
 
 
 def test_an_imported_file_is_on_the_next_page(client):
-    from kkkregistry.transfer import import_file
+    from transfer.service import import_file
 
     client.get("/klastry/")
     data = "Nazwa;Miejscowość;Województwo;Specjalizacje;Koordynator;Opublikowany\r\n"

@@ -5,7 +5,8 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from clusters.models import Cluster, Round, StatusAward, today
+from clusters.models import Cluster, Round, StatusAward
+from core.dates import today
 from kkkregistry.builtin_data import load_registry_data
 from kkkregistry.roles import EDITORS, VIEWERS
 from tests.factories import PASSWORD, CoordinatorFactory, RoundFactory, staff_in

@@ -5,7 +5,8 @@ import datetime
 import pytest
 import time_machine
 
-from clusters.models import Cluster, StatusState, add_years, status_end_for
+from clusters.models import Cluster, StatusState, status_end_for
+from core.dates import add_years
 from tests.factories import ClusterFactory, RoundFactory, StatusAwardFactory
 
 pytestmark = pytest.mark.django_db

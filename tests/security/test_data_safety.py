@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from clusters import models as cm
 from kkkregistry.roles import EDITORS
-from kkkregistry.transfer import import_file
 from tests.admin_forms import form_data
 from tests.factories import (
     ClusterFactory,
@@ -20,6 +19,7 @@ from tests.factories import (
     RoundFactory,
     staff_in,
 )
+from transfer.service import import_file
 
 # transaction=True: the import's own transaction is what must roll back, not the test's.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("english")]

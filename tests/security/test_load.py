@@ -35,7 +35,7 @@ PAGES += ["/en/klastry/?q=klaster", "/deklaracja-dostepnosci/", "/sitemap.xml"]
 IMPORTER = """
 import sys, django
 django.setup()
-from kkkregistry.transfer import import_file
+from transfer.service import import_file
 data = open(sys.argv[1], "rb").read()
 print("started", flush=True)
 report = import_file("clusters", data, source="load test")

@@ -78,7 +78,7 @@ def hostile_registry():
 
 def public_pages(cluster, round_, event):
     for prefix in ("", "/en"):
-        yield prefix + reverse("clusters:home")
+        yield prefix + reverse("pages:home")
         yield prefix + reverse("clusters:list")
         yield prefix + reverse("clusters:list") + "?q=Klaster"
         yield prefix + cluster.get_absolute_url().removeprefix("/en")
@@ -230,7 +230,7 @@ def test_the_event_list_and_calendar_survive_nasty_values(client, some_registry)
 def test_pages_without_parameters_ignore_any_they_are_given(client, some_registry):
     with translation.override("pl"):
         urls = [
-            reverse("clusters:home"),
+            reverse("pages:home"),
             reverse("clusters:round-list"),
             reverse("clusters:round-detail", args=["runda-1"]),
             reverse("pages:accessibility"),

@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 
 from clusters.models import Cluster, ClusterFormerName, Coordinator, Representation
 from clusters.search import polish_sort_key
-from kkkregistry.transfer import import_file
 from tests.factories import ClusterFactory, SpecialisationFactory
+from transfer.service import import_file
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

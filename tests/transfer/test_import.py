@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from clusters.models import Cluster, Coordinator, StatusAward
-from kkkregistry.spreadsheets import ImportFileError, read_table, write_xlsx
-from kkkregistry.transfer import export_file, import_file
 from tests.factories import ClusterFactory, RoundFactory
+from transfer.service import export_file, import_file
+from transfer.spreadsheets import ImportFileError, read_table, write_xlsx
 
 # Messages are matched in English; tests of Polish say so with translation.override("pl").
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from kkkregistry.widgets import (
+from transfer.widgets import (
     BooleanWidget,
     DateWidget,
     DecimalWidget,

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import Format
 
+from .service import check_headers, template_file
 from .spreadsheets import ImportFileError, read_table, write_csv, write_xlsx
-from .transfer import check_headers, template_file
 
 IMPORT_PERMISSION = "clusters.import_data"
 
@@ -96,7 +96,7 @@ class XLSXExport(CSVExport):
 class RegistryImportExportMixin(ImportExportMixin):
     """Import needs the role's import permission; export of a kind follows its view permission."""
 
-    import_template_name = "admin/kkk/import.html"
+    import_template_name = "transfer/import.html"
     export_formats = [CSVExport, XLSXExport]
 
     def get_import_formats(self):

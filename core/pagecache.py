@@ -28,7 +28,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from pages.display import display_classes
+from .display import display_classes
 
 # The apps whose data the public pages show.
 REGISTRY_APPS = {"clusters", "events", "pages"}

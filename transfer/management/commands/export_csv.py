@@ -3,14 +3,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from kkkregistry.transfer import FORMATS, KINDS, export_file
+from transfer.service import FORMATS, export_file, kinds
 
 
 class Command(BaseCommand):
     help = "Export every row of one kind as CSV (UTF-8 with BOM, semicolons) or XLSX."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=list(KINDS))
+        parser.add_argument("kind", choices=list(kinds()))
         parser.add_argument("--output", type=Path, help="File to write; standard output if none.")
         parser.add_argument("--format", choices=list(FORMATS), default=None)
 

@@ -5,43 +5,39 @@ written. Every error names the row as the spreadsheet numbers it (the
 header is row 1), the column and the value.
 """
 
+import functools
 from dataclasses import dataclass, field
+from importlib import import_module
 
 import tablib
+from django.apps import apps
+from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext as _
-
-from clusters.resources import (
-    ApplicationResource,
-    ClusterResource,
-    CoordinatorResource,
-    InstitutionResource,
-    PersonResource,
-    RoundResource,
-    SpecialisationResource,
-    StageResource,
-    StatusAwardResource,
-)
-from events.resources import EventResource, ProjectResource
 
 from .resources import RowError
 from .spreadsheets import ImportFileError, read_table, write_csv, write_xlsx
 
-# In the order a whole registry is restored: each kind refers only to earlier ones.
-RESOURCES = [
-    InstitutionResource,
-    SpecialisationResource,
-    CoordinatorResource,
-    ClusterResource,
-    RoundResource,
-    StageResource,
-    ApplicationResource,
-    StatusAwardResource,
-    PersonResource,
-    ProjectResource,
-    EventResource,
-]
-KINDS = {resource.kind: resource for resource in RESOURCES}
 FORMATS = {"csv": write_csv, "xlsx": write_xlsx}
+
+
+@functools.cache
+def resources():
+    """Every kind's resource class, as each app's `resources.py` lists them in RESOURCES.
+
+    Found in INSTALLED_APPS order, the way the admin finds each app's admin.py;
+    within an app, in the order a whole registry is restored (each kind refers
+    only to earlier ones).
+    """
+    found = []
+    for app_config in apps.get_app_configs():
+        if module_has_submodule(app_config.module, "resources"):
+            module = import_module(f"{app_config.name}.resources")
+            found.extend(getattr(module, "RESOURCES", []))
+    return found
+
+
+def kinds():
+    return {resource.kind: resource for resource in resources()}
 
 
 @dataclass
@@ -65,11 +61,11 @@ class ImportReport:
 
 def resource_for(kind, **kwargs):
     try:
-        return KINDS[kind](**kwargs)
+        return kinds()[kind](**kwargs)
     except KeyError:
         raise ImportFileError(
             _("Unknown kind “%(kind)s”; choose one of: %(kinds)s.")
-            % {"kind": kind, "kinds": ", ".join(KINDS)}
+            % {"kind": kind, "kinds": ", ".join(kinds())}
         ) from None
 
 

@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kkkregistry.spreadsheets import ImportFileError
-from kkkregistry.transfer import KINDS, import_file
+from transfer.service import import_file, kinds
+from transfer.spreadsheets import ImportFileError
 
 
 class Progress:
@@ -31,7 +31,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=list(KINDS))
+        parser.add_argument("kind", choices=list(kinds()))
         parser.add_argument("path", type=Path)
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and report, write nothing."

@@ -13,7 +13,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, instance_loaders, resources
 
-from .text import squash_spaces
+from core.text import squash_spaces
+
 from .widgets import BooleanWidget, ChoiceWidget, DateWidget, IntegerWidget, TextWidget
 
 HEADER_ROW = 1

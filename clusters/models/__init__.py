@@ -1,0 +1,60 @@
+"""The KKK programme: institutions, coordinators, clusters, rounds, applications, awards.
+
+Status is never stored as a flag: whether a cluster holds KKK status on a
+date is computed from its StatusAward rows, so the answer cannot go stale.
+Split by subject, as pretix splits base/models/.
+"""
+
+from .applications import Application, ApplicationQuerySet, ExpertScore, StageResult
+from .awards import (
+    EXPIRING_WITHIN_DAYS,
+    STATUS_YEARS,
+    AwardState,
+    StatusAward,
+    StatusAwardQuerySet,
+    status_end_for,
+)
+from .clusters import (
+    Cluster,
+    ClusterFormerName,
+    ClusterLabel,
+    ClusterQuerySet,
+    Coordinator,
+    MemberCount,
+    Representation,
+    Specialisation,
+    StatusState,
+)
+from .institutions import Institution, InstitutionName
+from .people import Person, PersonRole, Role
+from .rounds import EvaluationStage, Round, RoundQuerySet
+
+__all__ = [
+    "EXPIRING_WITHIN_DAYS",
+    "STATUS_YEARS",
+    "Application",
+    "ApplicationQuerySet",
+    "AwardState",
+    "Cluster",
+    "ClusterFormerName",
+    "ClusterLabel",
+    "ClusterQuerySet",
+    "Coordinator",
+    "EvaluationStage",
+    "ExpertScore",
+    "Institution",
+    "InstitutionName",
+    "MemberCount",
+    "Person",
+    "PersonRole",
+    "Representation",
+    "Role",
+    "Round",
+    "RoundQuerySet",
+    "Specialisation",
+    "StageResult",
+    "StatusAward",
+    "StatusAwardQuerySet",
+    "StatusState",
+    "status_end_for",
+]

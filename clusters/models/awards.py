@@ -1,0 +1,147 @@
+"""KKK status: the awards a round gave, valid between two dates."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.dates import add_years, today
+
+# Status lasts 3 years from the certificate (competition rules, § on the award).
+STATUS_YEARS = 3
+# "Expiring" on the site and in the admin means: ends within this many days.
+EXPIRING_WITHIN_DAYS = 183
+
+
+def status_end_for(certificate_date):
+    """Last day of a status certified on `certificate_date`.
+
+    Art. 112 of the Civil Code: a period given in years ends with the day
+    that corresponds by date to the day it started.
+    """
+    return add_years(certificate_date, STATUS_YEARS)
+
+
+class StatusAwardQuerySet(models.QuerySet):
+    def valid_on(self, on=None):
+        """Awards in force on `on`: both validity dates are inclusive."""
+        on = on or today()
+        return self.filter(valid_from__lte=on, valid_until__gte=on)
+
+
+class StatusAward(models.Model):
+    """KKK status given to a cluster by a round's outcome."""
+
+    class Kind(models.TextChoices):
+        GRANTED = "granted", _("granted")
+        RENEWED = "renewed", _("renewed")
+
+    cluster = models.ForeignKey(
+        "Cluster", models.PROTECT, related_name="status_awards", verbose_name=_("cluster")
+    )
+    round = models.ForeignKey(
+        "Round", models.PROTECT, related_name="status_awards", verbose_name=_("round")
+    )
+    application = models.OneToOneField(
+        "Application",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="status_award",
+        verbose_name=_("application"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.GRANTED)
+    certificate_date = models.DateField(_("certificate date"), null=True, blank=True)
+    valid_from = models.DateField(
+        _("valid from"), blank=True, help_text=_("Leave empty to use the certificate date.")
+    )
+    valid_until = models.DateField(
+        _("valid until"),
+        blank=True,
+        help_text=_(
+            "Leave empty to use the end date the round announced, "
+            "or else 3 years from the certificate date."
+        ),
+    )
+    dates_estimated = models.BooleanField(
+        _("dates estimated"),
+        default=False,
+        help_text=_("The source gives only a year or one end of the period; see the note."),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = StatusAwardQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("status award")
+        verbose_name_plural = _("status awards")
+        ordering = ["cluster", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=F("valid_from")),
+                name="award_validity_ordered",
+                violation_error_message=_("Status cannot end before it starts."),
+            ),
+            models.UniqueConstraint(
+                fields=["cluster", "round"],
+                name="award_one_per_cluster_and_round",
+                violation_error_message=_("This cluster already has an award from this round."),
+            ),
+        ]
+        indexes = [models.Index(fields=["valid_from", "valid_until"], name="award_validity")]
+
+    def __str__(self):
+        return f"{self.cluster} – {self.round}"
+
+    def save(self, *args, **kwargs):
+        self.fill_default_dates()
+        super().save(*args, **kwargs)
+
+    def fill_default_dates(self):
+        """Fill missing validity dates from the certificate and the round's announcement."""
+        if self.valid_from is None and self.certificate_date:
+            self.valid_from = self.certificate_date
+        if self.valid_until is None:
+            if self.round_id and self.round.status_valid_until:
+                self.valid_until = self.round.status_valid_until
+            elif self.certificate_date:
+                self.valid_until = status_end_for(self.certificate_date)
+
+    def clean(self):
+        self.fill_default_dates()
+        errors = {}
+        if self.valid_from is None:
+            errors["valid_from"] = _("Give the start of validity or the certificate date.")
+        if self.valid_until is None:
+            errors["valid_until"] = _("Give the end of validity or the certificate date.")
+        if self.application_id and (
+            self.application.cluster_id != self.cluster_id
+            or self.application.round_id != self.round_id
+        ):
+            errors["application"] = _("The application is for another cluster or round.")
+        if errors:
+            raise ValidationError(errors)
+
+    def is_valid_on(self, on=None):
+        on = on or today()
+        return self.valid_from <= on <= self.valid_until
+
+    def state_on(self, on=None):
+        """One of AwardState for `on` (default today)."""
+        on = on or today()
+        if on < self.valid_from:
+            return AwardState.FUTURE
+        if on > self.valid_until:
+            return AwardState.EXPIRED
+        if (self.valid_until - on).days <= EXPIRING_WITHIN_DAYS:
+            return AwardState.EXPIRING
+        return AwardState.CURRENT
+
+
+class AwardState(models.TextChoices):
+    FUTURE = "future", _("not yet in force")
+    CURRENT = "current", _("in force")
+    EXPIRING = "expiring", _("in force, expiring soon")
+    EXPIRED = "expired", _("expired")

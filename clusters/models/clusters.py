@@ -1,0 +1,529 @@
+"""Coordinators, specialisations and clusters, with their names, terms, members and labels."""
+
+import datetime
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from core.dates import today
+from core.text import polish_slugify, squash_spaces
+
+from ..fields import CompactDigitsField, voivodeship_field
+from ..search import SORT_KEY_LENGTH, polish_sort_key, search_text
+from ..validators import validate_krs, validate_nip, validate_postal_code, validate_regon
+from .awards import EXPIRING_WITHIN_DAYS, StatusAward
+
+
+class Coordinator(models.Model):
+    """The organisation that represents a cluster ("reprezentowany przez …")."""
+
+    class LegalForm(models.TextChoices):
+        ASSOCIATION = "association", _("association (stowarzyszenie)")
+        FOUNDATION = "foundation", _("foundation (fundacja)")
+        LLC = "llc", _("limited company (sp. z o.o.)")
+        JSC = "jsc", _("joint-stock company (S.A.)")
+        OTHER = "other", pgettext_lazy("legal form", "other or unknown")
+
+    name = models.CharField(_("name"), max_length=250)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=250,
+        unique=True,
+        blank=True,
+        help_text=_("Made from the name when empty."),
+    )
+    legal_form = models.CharField(
+        _("legal form"), max_length=20, choices=LegalForm, default=LegalForm.OTHER
+    )
+    nip = CompactDigitsField(
+        "NIP",
+        max_length=10,
+        blank=True,
+        validators=[validate_nip],
+        help_text=_("Tax id, 10 digits."),
+    )
+    regon = CompactDigitsField(
+        "REGON",
+        max_length=14,
+        blank=True,
+        validators=[validate_regon],
+        help_text=_("Statistical id, 9 or 14 digits."),
+    )
+    krs = CompactDigitsField(
+        "KRS",
+        max_length=10,
+        blank=True,
+        validators=[validate_krs],
+        help_text=_("National Court Register number, 10 digits."),
+    )
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=6, blank=True, validators=[validate_postal_code]
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    voivodeship = voivodeship_field()
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("contact e-mail"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("coordinator")
+        verbose_name_plural = _("coordinators")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="coordinator_name_unique_ci",
+                violation_error_message=_("A coordinator with this name already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["nip"],
+                condition=~Q(nip=""),
+                name="coordinator_nip_unique_when_present",
+                violation_error_message=_("A coordinator with this NIP already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["regon"],
+                condition=~Q(regon=""),
+                name="coordinator_regon_unique_when_present",
+                violation_error_message=_("A coordinator with this REGON already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["krs"],
+                condition=~Q(krs=""),
+                name="coordinator_krs_unique_when_present",
+                violation_error_message=_("A coordinator with this KRS number already exists."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = polish_slugify(self.name)[:250]
+        super().save(*args, **kwargs)
+
+
+class Specialisation(models.Model):
+    """An industry or smart specialisation a cluster works in."""
+
+    name = models.CharField(_("name (Polish)"), max_length=120, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("specialisation")
+        verbose_name_plural = _("specialisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ClusterQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def with_status_on(self, on=None):
+        """Clusters holding KKK status on `on` (default today)."""
+        return self.filter(Exists(StatusAward.objects.valid_on(on).filter(cluster=OuterRef("pk"))))
+
+    def with_former_status_on(self, on=None):
+        """Clusters that held status before `on` but not on it."""
+        on = on or today()
+        ended = StatusAward.objects.filter(cluster=OuterRef("pk"), valid_until__lt=on)
+        return self.filter(Exists(ended)).exclude(pk__in=self.with_status_on(on).values("pk"))
+
+    def never_with_status_by(self, on=None):
+        """Clusters with no award that had started by `on`."""
+        on = on or today()
+        started = StatusAward.objects.filter(cluster=OuterRef("pk"), valid_from__lte=on)
+        return self.exclude(Exists(started))
+
+    def with_status_until(self, on=None):
+        """Annotate `status_valid_until`: the end of the status held on `on`, or None."""
+        current = (
+            StatusAward.objects.valid_on(on)
+            .filter(cluster=OuterRef("pk"))
+            .order_by("-valid_until")
+            .values("valid_until")[:1]
+        )
+        return self.annotate(status_valid_until=Subquery(current))
+
+    def status_counts_by_year(self, first_year, last_year):
+        """{year: how many of these clusters held status on at least one day of that year}.
+
+        One query whatever the number of clusters: the awards' periods are
+        read once and laid over the years in Python.
+        """
+        holders = {year: set() for year in range(first_year, last_year + 1)}
+        periods = StatusAward.objects.filter(
+            cluster__in=self.values("pk"),
+            valid_from__lte=datetime.date(last_year, 12, 31),
+            valid_until__gte=datetime.date(first_year, 1, 1),
+        ).values_list("cluster_id", "valid_from", "valid_until")
+        for cluster_id, valid_from, valid_until in periods:
+            first, last = max(valid_from.year, first_year), min(valid_until.year, last_year)
+            for year in range(first, last + 1):
+                holders[year].add(cluster_id)
+        return {year: len(clusters) for year, clusters in holders.items()}
+
+    def last_day_with_status(self, on=None):
+        """The latest day up to `on` on which any of these clusters held status, or None."""
+        on = on or today()
+        held = StatusAward.objects.filter(cluster__in=self.values("pk"), valid_from__lte=on)
+        last_end = held.aggregate(last=models.Max("valid_until"))["last"]
+        return None if last_end is None else min(last_end, on)
+
+    def expiring_on(self, on=None):
+        """Clusters whose status held on `on` ends within EXPIRING_WITHIN_DAYS of it."""
+        on = on or today()
+        horizon = on + datetime.timedelta(days=EXPIRING_WITHIN_DAYS)
+        return self.with_status_until(on).filter(status_valid_until__lte=horizon)
+
+    def with_lasting_status_on(self, on=None):
+        """Clusters holding status on `on` that does not end within the expiry window."""
+        on = on or today()
+        horizon = on + datetime.timedelta(days=EXPIRING_WITHIN_DAYS)
+        return self.with_status_until(on).filter(status_valid_until__gt=horizon)
+
+    def in_status_state(self, state, on=None):
+        """Clusters whose `status_on(on)` is `state` (one of StatusState)."""
+        return {
+            StatusState.CURRENT: self.with_lasting_status_on,
+            StatusState.EXPIRING: self.expiring_on,
+            StatusState.EXPIRED: self.with_former_status_on,
+            StatusState.NEVER: self.never_with_status_by,
+        }[state](on)
+
+    def matching_name(self, name):
+        """Clusters whose current or former name is `name`, ignoring case (Polish letters too)."""
+        wanted = squash_spaces(name).lower()
+        former = ClusterFormerName.objects.alias(lowered=Lower("name")).filter(
+            cluster=OuterRef("pk"), lowered=wanted
+        )
+        return self.alias(lowered=Lower("name")).filter(Q(lowered=wanted) | Exists(former))
+
+
+class Cluster(models.Model):
+    class Kind(models.TextChoices):
+        CLUSTER = "cluster", _("cluster")
+        INITIATIVE = "initiative", _("cluster initiative")
+        CLUSTER_LIKE = "cluster_like", _("cluster-like association")
+
+    name = models.CharField(_("name"), max_length=250)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=250,
+        unique=True,
+        blank=True,
+        help_text=_("Made from the name when empty."),
+    )
+    short_name = models.CharField(
+        _("short name"), max_length=60, blank=True, help_text=_("E.g. KOM, LTPP.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.CLUSTER)
+    in_registration = models.BooleanField(
+        _("being registered"),
+        default=False,
+        help_text=_("Still in the process of formal registration (w fazie rejestracji)."),
+    )
+    founded_year = models.PositiveSmallIntegerField(
+        _("founded (year)"), null=True, blank=True, validators=[MinValueValidator(1990)]
+    )
+    city = models.CharField(_("seat city"), max_length=100, blank=True)
+    voivodeship = voivodeship_field()
+    specialisations = models.ManyToManyField(
+        Specialisation, blank=True, related_name="clusters", verbose_name=_("specialisations")
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    published = models.BooleanField(
+        _("published"),
+        default=True,
+        help_text=_("Unpublished clusters are hidden from the public."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Denormalised for the public search and list (see clusters/search.py); kept
+    # current by save() and by the signals in clusters/signals.py. search_text has
+    # no index: a B-tree cannot serve a substring search, and at the registry's
+    # size (hundreds of clusters) a scan takes well under a millisecond.
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+    sort_key = models.CharField(
+        _("sort key"), max_length=SORT_KEY_LENGTH, blank=True, editable=False, db_index=True
+    )
+
+    objects = ClusterQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[specialisations])
+
+    class Meta:
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="cluster_name_unique_ci",
+                violation_error_message=_("A cluster with this name already exists."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["voivodeship", "name"], name="cluster_voivodeship_name"),
+            # The public list's order, published rows only: the database walks this index
+            # instead of sorting the table, counts from it, and skips a deep page's OFFSET
+            # within it (see PageIdsFirstPaginator).
+            models.Index(
+                fields=["sort_key", "name"],
+                condition=Q(published=True),
+                name="cluster_public_order",
+            ),
+        ]
+        # Bulk loading and exporting cover the whole registry; they hang on the cluster,
+        # the registry's central record, because Django permissions belong to a model.
+        permissions = [
+            ("import_data", _("Can import registry data")),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("clusters:detail", kwargs={"slug": self.slug})
+
+    def fill_derived_fields(self, related_names=None):
+        """Slug (when empty), sort key and search text; bulk inserts call this, not save()."""
+        if not self.slug:
+            self.slug = polish_slugify(self.name)[:250]
+        self.sort_key = polish_sort_key(self.name)
+        self.search_text = self.build_search_text(related_names)
+
+    def build_search_text(self, related_names=None):
+        """Names, seat and coordinators, folded.
+
+        `related_names` are the former names and coordinators' names when the caller
+        has them (a bulk import); otherwise they are read, once the cluster is saved.
+        """
+        if related_names is None:
+            related_names = []
+            if self.pk:
+                related_names += self.former_names.values_list("name", flat=True)
+                related_names += self.representations.values_list("coordinator__name", flat=True)
+        return search_text(self.name, self.short_name, self.city, *related_names)
+
+    def refresh_search_text(self):
+        """Store the search text again after a former name or coordinator changed."""
+        # update() leaves the audit history alone: nothing a person edited changed here.
+        Cluster.objects.filter(pk=self.pk).update(search_text=self.build_search_text())
+
+    # Instance twins of the queryset rules; they read prefetched awards when present.
+    def valid_awards_on(self, on=None):
+        on = on or today()
+        return [award for award in self.status_awards.all() if award.is_valid_on(on)]
+
+    def has_status_on(self, on=None):
+        return bool(self.valid_awards_on(on))
+
+    def status_valid_until(self, on=None):
+        return self._status_end_on(on)
+
+    # with_status_until() annotates `status_valid_until`, hiding the method above on the
+    # instances it returns; the rules below call this name so that they work on those too.
+    def _status_end_on(self, on=None):
+        return max((award.valid_until for award in self.valid_awards_on(on)), default=None)
+
+    def is_status_expiring_on(self, on=None):
+        on = on or today()
+        until = self._status_end_on(on)
+        return until is not None and (until - on).days <= EXPIRING_WITHIN_DAYS
+
+    def status_on(self, on=None):
+        """One of StatusState for `on` (default today)."""
+        on = on or today()
+        until = self._status_end_on(on)
+        if until is not None:
+            if self.is_status_expiring_on(on):
+                return StatusState.EXPIRING
+            return StatusState.CURRENT
+        if any(award.valid_from <= on for award in self.status_awards.all()):
+            return StatusState.EXPIRED
+        return StatusState.NEVER
+
+    def coordinator_on(self, on=None):
+        on = on or today()
+        for term in self.representations.all():
+            if term.covers(on):
+                return term.coordinator
+        return None
+
+
+class StatusState(models.TextChoices):
+    CURRENT = "current", _("holds status")
+    EXPIRING = "expiring", _("status expiring")
+    EXPIRED = "expired", _("status expired")
+    NEVER = "never", _("never held status")
+
+
+class ClusterFormerName(models.Model):
+    """A name the cluster was known by; search and import find the cluster by it."""
+
+    cluster = models.ForeignKey(
+        Cluster, models.CASCADE, related_name="former_names", verbose_name=_("cluster")
+    )
+    name = models.CharField(_("former name"), max_length=250)
+    used_from_year = models.PositiveSmallIntegerField(
+        _("used from (year)"), null=True, blank=True, validators=[MinValueValidator(1990)]
+    )
+    used_until_year = models.PositiveSmallIntegerField(
+        _("used until (year)"), null=True, blank=True, validators=[MinValueValidator(1990)]
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("former name")
+        verbose_name_plural = _("former names")
+        ordering = ["cluster", "used_from_year", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "cluster", Lower("name"), name="former_name_unique_per_cluster"
+            ),
+            models.CheckConstraint(
+                condition=Q(used_until_year__isnull=True)
+                | Q(used_from_year__isnull=True)
+                | Q(used_until_year__gte=F("used_from_year")),
+                name="former_name_years_ordered",
+                violation_error_message=_("The last year of use cannot precede the first."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Representation(models.Model):
+    """Which coordinator represented a cluster, from when to when (open ends allowed)."""
+
+    cluster = models.ForeignKey(
+        Cluster, models.CASCADE, related_name="representations", verbose_name=_("cluster")
+    )
+    coordinator = models.ForeignKey(
+        Coordinator, models.PROTECT, related_name="representations", verbose_name=_("coordinator")
+    )
+    since = models.DateField(
+        _("since"), null=True, blank=True, help_text=_("Leave empty when not known.")
+    )
+    until = models.DateField(
+        _("until"), null=True, blank=True, help_text=_("Leave empty while it still represents it.")
+    )
+    note = models.CharField(_("note"), max_length=250, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("representation")
+        verbose_name_plural = _("coordinator history")
+        ordering = ["cluster", F("since").asc(nulls_first=True)]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(since__isnull=True) | Q(until__gte=F("since")),
+                name="representation_period_ordered",
+                violation_error_message=_("A representation cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.coordinator} → {self.cluster}"
+
+    def covers(self, on):
+        return (self.since is None or self.since <= on) and (self.until is None or on <= self.until)
+
+
+class MemberCount(models.Model):
+    """Member figures as a notice states them, for the year they refer to."""
+
+    cluster = models.ForeignKey(
+        Cluster, models.CASCADE, related_name="member_counts", verbose_name=_("cluster")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1990)])
+    firms = models.PositiveIntegerField(_("member firms"), null=True, blank=True)
+    strategic_partners = models.PositiveIntegerField(
+        _("strategic partners"),
+        null=True,
+        blank=True,
+        help_text=_("Universities, local governments, business-support bodies."),
+    )
+    approximate = models.BooleanField(
+        _("approximate"), default=False, help_text=_("The source says “nearly” or “about”.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("member figures")
+        verbose_name_plural = _("member figures")
+        ordering = ["cluster", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "year"], name="member_count_one_per_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.cluster} ({self.year})"
+
+
+class ClusterLabel(models.Model):
+    """A European cluster-management excellence label (ESCA / ECEI)."""
+
+    class Level(models.TextChoices):
+        BRONZE = "bronze", _("Bronze Label")
+        SILVER = "silver", _("Silver Label")
+        GOLD = "gold", _("Gold Label")
+
+    cluster = models.ForeignKey(
+        Cluster, models.CASCADE, related_name="labels", verbose_name=_("cluster")
+    )
+    level = models.CharField(_("level"), max_length=10, choices=Level)
+    issuer = models.CharField(
+        _("issuer"), max_length=200, default="European Secretariat for Cluster Analysis"
+    )
+    awarded_on = models.DateField(_("awarded on"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    reported_year = models.PositiveSmallIntegerField(
+        _("reported in (year)"),
+        null=True,
+        blank=True,
+        help_text=_("When the exact dates are unknown: the year a source mentions the label."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cluster-management label")
+        verbose_name_plural = _("cluster-management labels")
+        ordering = ["cluster", "-awarded_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(awarded_on__isnull=True)
+                | Q(valid_until__gte=F("awarded_on")),
+                name="label_validity_ordered",
+                violation_error_message=_("A label cannot expire before it is awarded."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()} – {self.cluster}"

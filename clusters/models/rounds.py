@@ -1,0 +1,199 @@
+"""Competition rounds and their ordered evaluation stages."""
+
+import datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.dates import today
+
+from .applications import Application, StageResult
+
+
+class RoundQuerySet(models.QuerySet):
+    def open_on(self, on=None):
+        """Rounds taking applications on `on` (call dates inclusive)."""
+        on = on or today()
+        return self.filter(call_opens__lte=on, call_closes__gte=on)
+
+
+class Round(models.Model):
+    """One competition for KKK status: a numbered round or a renewal competition."""
+
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("competition round")
+        RENEWAL = "renewal", _("renewal competition")
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.REGULAR)
+    number = models.PositiveSmallIntegerField(
+        _("round number"), null=True, blank=True, help_text=_("I–VI for competition rounds.")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2014)], help_text=_("Year the round was held.")
+    )
+    organiser = models.ForeignKey(
+        "Institution", models.PROTECT, related_name="organised_rounds", verbose_name=_("organiser")
+    )
+    co_organiser = models.ForeignKey(
+        "Institution",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="co_organised_rounds",
+        verbose_name=_("co-organiser"),
+    )
+    call_opens = models.DateField(_("call opens"), null=True, blank=True)
+    call_closes = models.DateField(_("call closes"), null=True, blank=True)
+    results_date = models.DateField(_("results announced"), null=True, blank=True)
+    gala_date = models.DateField(_("certificate gala"), null=True, blank=True)
+    max_points = models.PositiveSmallIntegerField(_("maximum points"), null=True, blank=True)
+    pass_threshold = models.PositiveSmallIntegerField(_("pass threshold"), null=True, blank=True)
+    status_valid_until = models.DateField(
+        _("status valid until (as announced)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the notice states one end date for every status of the round; "
+            "otherwise each award lasts 3 years from its certificate."
+        ),
+    )
+    # Notices sometimes give totals ("of 7 clusters only 4 were recertified")
+    # without naming every applicant; these keep the stated figures.
+    applications_reported = models.PositiveSmallIntegerField(
+        _("applications (as reported)"), null=True, blank=True
+    )
+    awards_reported = models.PositiveSmallIntegerField(
+        _("awards (as reported)"), null=True, blank=True
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    objects = RoundQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        ordering = ["year", "number", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(call_closes__isnull=True)
+                | Q(call_opens__isnull=True)
+                | Q(call_closes__gte=F("call_opens")),
+                name="round_call_period_ordered",
+                violation_error_message=_("The call cannot close before it opens."),
+            ),
+            models.CheckConstraint(
+                condition=Q(pass_threshold__isnull=True)
+                | Q(max_points__isnull=True)
+                | Q(pass_threshold__lte=F("max_points")),
+                name="round_threshold_within_max",
+                violation_error_message=_("The pass threshold cannot exceed the maximum points."),
+            ),
+            models.CheckConstraint(
+                condition=Q(awards_reported__isnull=True)
+                | Q(applications_reported__isnull=True)
+                | Q(awards_reported__lte=F("applications_reported")),
+                name="round_awards_within_applications",
+                violation_error_message=_("A round cannot award more clusters than applied."),
+            ),
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=Q(kind="regular"),
+                name="round_number_unique_for_regular",
+                violation_error_message=_("A competition round with this number already exists."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="renewal", number__isnull=True)
+                | Q(kind="regular", number__isnull=False),
+                name="round_number_iff_regular",
+                violation_error_message=_(
+                    "Competition rounds have a number; renewal competitions do not."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("clusters:round-detail", kwargs={"slug": self.slug})
+
+    def is_open_on(self, on=None):
+        on = on or today()
+        return (
+            bool(self.call_opens and self.call_closes) and self.call_opens <= on <= self.call_closes
+        )
+
+    # The registry may hold fewer applications and awards than a notice reports
+    # ("of 7 clusters only 4 were recertified"): the larger figure is shown.
+    # `applications_recorded` / `awards_recorded` are annotated by the public views.
+    def applications_total(self):
+        recorded = getattr(self, "applications_recorded", None)
+        if recorded is None:
+            recorded = self.applications.count()
+        return max(recorded, self.applications_reported or 0)
+
+    def awards_total(self):
+        recorded = getattr(self, "awards_recorded", None)
+        if recorded is None:
+            recorded = self.status_awards.count()
+        return max(recorded, self.awards_reported or 0)
+
+    def results_figures(self):
+        """How many applied, passed each stage and were awarded (from the recorded results)."""
+        passed = Count("results", filter=Q(results__result=StageResult.Result.PASSED))
+        return {
+            "applied": self.applications.count(),
+            "stages": list(self.stages.annotate(passed=passed).order_by("order")),
+            "awarded": self.applications.filter(outcome=Application.Outcome.AWARDED).count(),
+        }
+
+    def organiser_name(self):
+        """The organiser as it was called when the round was held."""
+        day = self.call_opens or self.results_date or datetime.date(self.year, 7, 1)
+        return self.organiser.name_on(day)
+
+
+class EvaluationStage(models.Model):
+    class Kind(models.TextChoices):
+        FORMAL = "formal", _("formal assessment")
+        MERIT = "merit", _("merit assessment")
+        PARAMETRIC = "parametric", _("parametric merit assessment")
+        PANEL = "panel", _("Expert Panel presentation")
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="stages", verbose_name=_("round"))
+    order = models.PositiveSmallIntegerField(_("order"), validators=[MinValueValidator(1)])
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
+    max_points = models.PositiveSmallIntegerField(
+        _("maximum points"),
+        null=True,
+        blank=True,
+        help_text=_("Empty when the stage is pass/fail."),
+    )
+    experts = models.PositiveSmallIntegerField(
+        _("independent experts"),
+        default=0,
+        validators=[MaxValueValidator(10)],
+        help_text=_("How many experts score each application at this stage."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evaluation stage")
+        verbose_name_plural = _("evaluation stages")
+        ordering = ["round", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "order"], name="stage_order_unique_in_round"),
+            models.UniqueConstraint(fields=["round", "kind"], name="stage_kind_unique_in_round"),
+        ]
+
+    def __str__(self):
+        return f"{self.order}. {self.get_kind_display()}"
