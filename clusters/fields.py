@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from localflavor.pl.pl_voivodeships import VOIVODESHIP_CHOICES
 
-from .validators import compact_digits
+from core.text import compact_digits
 
 
 class CompactDigitsField(models.CharField):

@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from core.dates import today
-from core.text import polish_slugify, squash_spaces
+from core.text import compact_digits, polish_slugify, squash_spaces
 from transfer.resources import (
     Column,
     RegistryResource,
@@ -52,7 +52,6 @@ from .models import (
     StageResult,
     StatusAward,
 )
-from .validators import compact_digits
 
 
 def _by_name(queryset, name):

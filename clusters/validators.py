@@ -10,16 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.pl import nip, regon
 
-_SEPARATORS = re.compile(r"[\s\-.]")
+from core.text import compact_digits
+
 POSTAL_CODE = re.compile(r"^\d{2}-\d{3}$")
-
-
-def compact_digits(value):
-    """Drop spaces, dashes and dots; a leading 'PL' on a NIP is the EU VAT prefix."""
-    value = _SEPARATORS.sub("", value or "")
-    if value[:2].upper() == "PL":
-        value = value[2:]
-    return value
 
 
 def _validate_digits(value, label, lengths):

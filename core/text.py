@@ -40,3 +40,14 @@ def tidy(text):
 
 def polish_slugify(text):
     return slugify(fold(text))
+
+
+_ID_SEPARATORS = re.compile(r"[\s\-.]")
+
+
+def compact_digits(value):
+    """Drop spaces, dashes and dots; a leading 'PL' on a NIP is the EU VAT prefix."""
+    value = _ID_SEPARATORS.sub("", value or "")
+    if value[:2].upper() == "PL":
+        value = value[2:]
+    return value

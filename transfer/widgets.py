@@ -15,8 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import widgets
 
-from clusters.validators import compact_digits
-from core.text import fold, squash_spaces
+from core.text import compact_digits, fold, squash_spaces
 
 DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%y")
 
