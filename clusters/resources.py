@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from core.dates import today
-from core.text import compact_digits, polish_slugify, squash_spaces
+from core.text import compact_digits, squash_spaces
 from transfer.resources import (
     Column,
     RegistryResource,
@@ -33,7 +33,7 @@ from transfer.widgets import (
     voivodeship_widget,
 )
 
-from .cluster_import import ClusterImport
+from .cluster_import import ClusterImportHooks
 from .models import (
     Application,
     Cluster,
@@ -52,11 +52,6 @@ from .models import (
     StageResult,
     StatusAward,
 )
-
-
-def _by_name(queryset, name):
-    return queryset.filter(name__iexact=name).first() if name else None
-
 
 # --- small cell languages -----------------------------------------------------
 
@@ -194,25 +189,44 @@ class LabelsWidget(TextWidget):
 
 
 class InstitutionWidget(TextWidget):
-    """An institution by its current or any former name; an unknown one is created."""
+    """An institution's current or any former name (the resource finds it)."""
 
     def clean(self, value, row=None, **kwargs):
         name = squash_spaces(str(value or ""))
         return name or None
 
-    @staticmethod
-    def resolve(name, create=True):
-        if not name:
-            return None
-        found = _by_name(Institution.objects, name) or (
-            Institution.objects.filter(names__name__iexact=name).first()
+
+# --- looking up what a cell names -------------------------------------------------
+
+
+class RegistryLookups:
+    """What cells of several kinds name: rounds, clusters, institutions, organisations."""
+
+    def round_named(self, name):
+        if not squash_spaces(str(name or "")):
+            raise ValueError(_("Name the round."))
+        return self.lookup(Round, name, _("There is no round “%(value)s”."))
+
+    def cluster_named(self, name):
+        if not squash_spaces(str(name or "")):
+            raise ValueError(_("Name the cluster."))
+        return self.lookup(
+            Cluster, name, _("There is no cluster “%(value)s” (nor one formerly so named).")
         )
-        if found or not create:
-            return found
-        institution = Institution(name=name, slug=polish_slugify(name)[:200])
-        institution.full_clean()
-        institution.save()
-        return institution
+
+    def institution_named(self, name):
+        """The institution of that name now or formerly; an unknown one is added."""
+        return self.lookup(Institution, name, "%(value)s", create=True) if name else None
+
+    def organisation_named(self, name):
+        """A cluster or else an institution called `name` (now or formerly)."""
+        if not name:
+            return None, None
+        if Cluster.objects.by_name(name).exists():
+            return self.lookup(Cluster, name, "%(value)s"), None
+        if Institution.objects.by_name(name).exists():
+            return None, self.lookup(Institution, name, "%(value)s")
+        raise ValueError(_("No cluster or institution is called “%(value)s”.") % {"value": name})
 
 
 # --- resources ------------------------------------------------------------------
@@ -229,10 +243,6 @@ class InstitutionResource(RegistryResource):
 
     class Meta(RegistryResource.Meta):
         model = Institution
-
-    def before_save_instance(self, instance, row, **kwargs):
-        instance.slug = instance.slug or polish_slugify(instance.name)[:200]
-        super().before_save_instance(instance, row, **kwargs)
 
     def get_names(self, institution):
         return [(n.name, n.used_from, n.used_until) for n in institution.names.all()]
@@ -261,9 +271,6 @@ class SpecialisationResource(RegistryResource):
     class Meta(RegistryResource.Meta):
         model = Specialisation
 
-    def prepare_instance(self, specialisation, values, errors):
-        specialisation.slug = specialisation.slug or polish_slugify(specialisation.name or "")[:120]
-
 
 class CoordinatorResource(RegistryResource):
     kind = "coordinators"
@@ -283,12 +290,19 @@ class CoordinatorResource(RegistryResource):
     class Meta(RegistryResource.Meta):
         model = Coordinator
 
-    def find_existing(self, row):
-        nip = compact_digits(cell(row, "NIP"))
-        return (nip and Coordinator.objects.filter(nip=nip).first()) or super().find_existing(row)
+    def key_fields(self):
+        return ["nip", "slug", "name"]
+
+    def natural_keys(self, values):
+        nip = ["nip:" + values["nip"]] if values.get("nip") else []
+        return nip + super().natural_keys(values)
+
+    def record_keys(self, engine, record):
+        values = {"slug": cell(record, "Identyfikator"), "name": cell(record, "Nazwa")}
+        return self.natural_keys({"nip": compact_digits(cell(record, "NIP")), **values})
 
 
-class ClusterResource(RegistryResource):
+class ClusterResource(ClusterImportHooks, RegistryResource):
     kind = "clusters"
     name = text("name", "Nazwa")
     slug = text("slug", "Identyfikator")
@@ -311,12 +325,6 @@ class ClusterResource(RegistryResource):
 
     class Meta(RegistryResource.Meta):
         model = Cluster
-
-    def import_data(self, dataset, dry_run=False, retain_instance_in_row_result=False, **kwargs):
-        # Files of thousands of clusters: a bulk importer, not django-import-export's rows.
-        return ClusterImport(
-            self, dataset, dry_run=dry_run, retain_instances=retain_instance_in_row_result
-        ).run()
 
     def with_related(self, queryset, field_names=None):
         """`queryset` with the rows the getters below read, for all columns or `field_names`.
@@ -392,7 +400,7 @@ class ClusterResource(RegistryResource):
         ]
 
 
-class RoundResource(RegistryResource):
+class RoundResource(RegistryLookups, RegistryResource):
     kind = "rounds"
     required_columns = ("name", "year", "organiser")
     name = text("name", "Nazwa")
@@ -431,44 +439,31 @@ class RoundResource(RegistryResource):
             if not values["organiser"]:
                 errors["organiser"] = _("Name the institution that organised the round.")
             else:
-                round_.organiser = InstitutionWidget.resolve(values["organiser"])
+                round_.organiser = self.institution_named(values["organiser"])
         if "co_organiser" in values:
-            round_.co_organiser = InstitutionWidget.resolve(values["co_organiser"])
-        round_.slug = round_.slug or polish_slugify(round_.name or "")[:150]
+            round_.co_organiser = self.institution_named(values["co_organiser"])
 
 
-def round_by_name(name):
-    name = squash_spaces(str(name or ""))
-    if not name:
-        raise ValueError(_("Name the round."))
-    found = Round.objects.filter(slug=name).first() or _by_name(Round.objects, name)
-    if found is None:
-        raise ValueError(_("There is no round “%(value)s”.") % {"value": name})
-    return found
-
-
-def cluster_by_name(name):
-    name = squash_spaces(str(name or ""))
-    if not name:
-        raise ValueError(_("Name the cluster."))
-    found = Cluster.objects.filter(slug=name).first() or Cluster.objects.matching_name(name).first()
-    if found is None:
-        raise ValueError(
-            _("There is no cluster “%(value)s” (nor one formerly so named).") % {"value": name}
-        )
-    return found
-
-
-class ClusterRoundKeyMixin:
+class ClusterRoundKeyMixin(RegistryLookups):
     """Rows of awards and applications are keyed by (cluster, round), both by name."""
 
-    def find_existing(self, row):
+    key_field = "cluster"
+
+    def key_fields(self):
+        return ["cluster", "round"]
+
+    def natural_keys(self, values):
+        if values.get("cluster") and values.get("round"):
+            return [(values["cluster"], values["round"])]
+        return []
+
+    def record_keys(self, engine, record):
         try:
-            cluster = cluster_by_name(row.get("Klaster"))
-            round_ = round_by_name(row.get("Runda"))
+            cluster = self.cluster_named(record.get("Klaster"))
+            round_ = self.round_named(record.get("Runda"))
         except ValueError:
-            return None
-        return self._meta.model.objects.filter(cluster=cluster, round=round_).first()
+            return []
+        return self.natural_keys({"cluster": cluster.pk, "round": round_.pk})
 
     def get_cluster(self, obj):
         return obj.cluster.name if obj.cluster_id else ""
@@ -477,7 +472,7 @@ class ClusterRoundKeyMixin:
         return obj.round.name if obj.round_id else ""
 
     def prepare_instance(self, obj, values, errors):
-        for name, finder in (("cluster", cluster_by_name), ("round", round_by_name)):
+        for name, finder in (("cluster", self.cluster_named), ("round", self.round_named)):
             if name not in values:
                 errors[name] = _("The column is missing.")
                 continue
@@ -487,7 +482,7 @@ class ClusterRoundKeyMixin:
                 errors[name] = str(error)
 
 
-class StageResource(RegistryResource):
+class StageResource(RegistryLookups, RegistryResource):
     kind = "stages"
     required_columns = ("round", "order", "stage_kind")
     round = RelatedColumn("Runda")
@@ -503,20 +498,30 @@ class StageResource(RegistryResource):
     def get_queryset(self):
         return EvaluationStage.objects.select_related("round")
 
-    def find_existing(self, row):
+    key_field = "order"
+
+    def key_fields(self):
+        return ["round", "order"]
+
+    def natural_keys(self, values):
+        if values.get("round") and values.get("order") is not None:
+            return [(values["round"], values["order"])]
+        return []
+
+    def record_keys(self, engine, record):
         try:
-            round_ = round_by_name(row.get("Runda"))
-            order = int(DecimalWidget().clean(row.get("Kolejność")))
-        except (ValueError, TypeError):
-            return None
-        return EvaluationStage.objects.filter(round=round_, order=order).first()
+            round_ = self.round_named(record.get("Runda"))
+            order = self.fields["order"].clean(record)
+        except (ValueError, KeyError):
+            return []
+        return self.natural_keys({"round": round_.pk, "order": order})
 
     def get_round(self, stage):
         return stage.round.name if stage.round_id else ""
 
     def prepare_instance(self, stage, values, errors):
         try:
-            stage.round = round_by_name(values.get("round"))
+            stage.round = self.round_named(values.get("round"))
         except ValueError as error:
             errors["round"] = str(error)
 
@@ -659,19 +664,6 @@ class StatusAwardResource(ClusterRoundKeyMixin, RegistryResource):
 ROLE_WIDGET = ChoiceWidget(Role.choices)
 
 
-def organisation_by_name(name):
-    """A cluster or else an institution called `name` (now or formerly): (cluster, institution)."""
-    if not name:
-        return None, None
-    cluster = Cluster.objects.matching_name(name).first()
-    if cluster:
-        return cluster, None
-    institution = InstitutionWidget.resolve(name, create=False)
-    if institution:
-        return None, institution
-    raise ValueError(_("No cluster or institution is called “%(value)s”.") % {"value": name})
-
-
 class PersonRolesWidget(TextWidget):
     """One role a line: 'role | cluster or institution | title as stated | year'."""
 
@@ -694,7 +686,7 @@ class PersonRolesWidget(TextWidget):
         )
 
 
-class PersonResource(RegistryResource):
+class PersonResource(RegistryLookups, RegistryResource):
     kind = "people"
     name = text("name", "Imię i nazwisko")
     email = text("email", "E-mail (tylko dla pracowników)")
@@ -707,13 +699,10 @@ class PersonResource(RegistryResource):
     def get_queryset(self):
         return Person.objects.prefetch_related("roles__cluster", "roles__institution")
 
-    def find_existing(self, row):
-        return _by_name(Person.objects, cell(row, "Imię i nazwisko"))
-
     def prepare_instance(self, person, values, errors):
         for _role, organisation, _title, _year in values.get("roles", []):
             try:
-                organisation_by_name(organisation)
+                self.organisation_named(organisation)
             except ValueError as error:
                 errors["roles"] = str(error)
 
@@ -728,7 +717,7 @@ class PersonResource(RegistryResource):
     def set_roles(self, person, roles):
         def make(item):
             role, organisation, title, year = item
-            cluster, institution = organisation_by_name(organisation)
+            cluster, institution = self.organisation_named(organisation)
             return PersonRole(
                 person=person,
                 role=role,

@@ -1,6 +1,40 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .text import slug_for, squash_spaces
+
+
+class NaturalKeyQuerySet(models.QuerySet):
+    """Rows found by what staff write in a spreadsheet: the slug, else the name.
+
+    `get_by_natural_key` is Django's name for the lookup loaddata uses too.
+    """
+
+    def by_name(self, name):
+        """Rows called `name`, ignoring case (a model with former names widens this)."""
+        return self.filter(name__iexact=name)
+
+    def get_by_natural_key(self, key, create=False, history_user=None, change_reason=""):
+        """The row whose slug or name is `key`; raises DoesNotExist unless `create`.
+
+        With `create`, a missing row is added under that name, checked as a form
+        would and recorded in its history as made by `history_user`.
+        """
+        key = squash_spaces(str(key or ""))
+        has_slug = any(f.name == "slug" for f in self.model._meta.fields)
+        found = key and ((has_slug and self.filter(slug=key).first()) or self.by_name(key).first())
+        if found:
+            return found
+        if not (create and key):
+            raise self.model.DoesNotExist(key)
+        new = self.model(name=key)
+        if has_slug:
+            new.slug = slug_for(self.model, key)
+        new.full_clean()
+        new._history_user, new._change_reason = history_user, change_reason
+        new.save()
+        return new
+
 
 class DataVersion(models.Model):
     """One row whose counter goes up with every change to registry data.

@@ -51,3 +51,8 @@ def compact_digits(value):
     if value[:2].upper() == "PL":
         value = value[2:]
     return value
+
+
+def slug_for(model, text, field_name="slug"):
+    """`text` as a slug cut to what the model's slug field holds."""
+    return polish_slugify(text)[: model._meta.get_field(field_name).max_length]

@@ -9,7 +9,8 @@ from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster, Institution, Person, Role, Round
 from core.dates import today
-from core.text import polish_slugify
+from core.models import NaturalKeyQuerySet
+from core.text import slug_for
 
 
 class Project(models.Model):
@@ -28,6 +29,7 @@ class Project(models.Model):
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
 
+    objects = NaturalKeyQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[clusters])
 
     class Meta:
@@ -39,7 +41,11 @@ class Project(models.Model):
         return self.name
 
 
-class EventQuerySet(models.QuerySet):
+class EventQuerySet(NaturalKeyQuerySet):
+    def by_name(self, name):
+        # Titles repeat every year: an event is named by its slug alone.
+        return self.none()
+
     def published(self):
         return self.filter(published=True)
 
@@ -140,7 +146,7 @@ class Event(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = polish_slugify(f"{self.title} {self.start_date:%Y}")[:250]
+            self.slug = slug_for(type(self), f"{self.title} {self.start_date:%Y}")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

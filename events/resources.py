@@ -4,15 +4,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from clusters.models import Person
-from clusters.resources import (
-    ROLE_WIDGET,
-    InstitutionWidget,
-    cluster_by_name,
-    organisation_by_name,
-    round_by_name,
-)
-from core.text import polish_slugify, squash_spaces
+from clusters.models import Cluster, Person
+from clusters.resources import ROLE_WIDGET, RegistryLookups
+from core.text import slug_for, squash_spaces
 from transfer.resources import (
     Column,
     RegistryResource,
@@ -32,7 +26,14 @@ class ClusterNamesWidget(TextWidget):
 
     def clean(self, value, row=None, **kwargs):
         names = [squash_spaces(n) for n in str(value or "").split(";")]
-        return [cluster_by_name(name) for name in names if name]
+        found = []
+        for name in filter(None, names):
+            try:
+                found.append(Cluster.objects.get_by_natural_key(name))
+            except Cluster.DoesNotExist:
+                message = _("There is no cluster “%(value)s” (nor one formerly so named).")
+                raise ValueError(message % {"value": name}) from None
+        return found
 
     def render(self, value, obj=None, **kwargs):
         return "; ".join(sorted(c.name for c in value or []))
@@ -76,7 +77,7 @@ class ParticipantsWidget(TextWidget):
         return "\n".join(lines)
 
 
-class ProjectResource(RegistryResource):
+class ProjectResource(RegistryLookups, RegistryResource):
     kind = "projects"
     name = text("name", "Nazwa")
     slug = text("slug", "Identyfikator")
@@ -93,9 +94,6 @@ class ProjectResource(RegistryResource):
     def get_queryset(self):
         return Project.objects.prefetch_related("clusters")
 
-    def prepare_instance(self, project, values, errors):
-        project.slug = project.slug or polish_slugify(project.name or "")[:200]
-
     def get_clusters(self, project):
         return list(project.clusters.all()) if project.pk else []
 
@@ -104,7 +102,7 @@ class ProjectResource(RegistryResource):
             project.clusters.set(clusters)
 
 
-class EventResource(RegistryResource):
+class EventResource(RegistryLookups, RegistryResource):
     kind = "events"
     required_columns = ("title", "event_kind", "start_date")
     title = text("title", "Tytuł")
@@ -138,9 +136,9 @@ class EventResource(RegistryResource):
             "participations__institution",
         )
 
-    def find_existing(self, row):
-        slug = squash_spaces(str(row.get("Identyfikator") or ""))
-        return Event.objects.filter(slug=slug).first() if slug else None
+    key_field = "slug"
+    # A panel is part of a gala given in an earlier row of the same file.
+    write_each_row = True
 
     def get_organiser(self, event):
         return event.organiser.name if event.organiser_id else ""
@@ -173,10 +171,14 @@ class EventResource(RegistryResource):
     def prepare_instance(self, event, values, errors):
         """Foreign keys are set before validation; each names its own column when wrong."""
         lookups = {
-            "organiser": lambda name: InstitutionWidget.resolve(name) if name else None,
-            "part_of": lambda slug: self._event_by_slug(slug),
-            "round": lambda name: round_by_name(name) if name else None,
-            "project": lambda name: self._project_by_name(name),
+            "organiser": self.institution_named,
+            "part_of": lambda slug: (
+                self.lookup(Event, slug, _("There is no event “%(value)s”.")) if slug else None
+            ),
+            "round": lambda name: self.round_named(name) if name else None,
+            "project": lambda name: (
+                self.lookup(Project, name, "%(value)s", create=True) if name else None
+            ),
         }
         for name, lookup in lookups.items():
             if name not in values:
@@ -187,28 +189,11 @@ class EventResource(RegistryResource):
                 errors[name] = str(error)
         for person, _role, organisation, _title in values.get("participants", []):
             try:
-                organisation_by_name(organisation)
+                self.organisation_named(organisation)
             except ValueError as error:
                 errors["participants"] = ValidationError(f"{person}: {error}")
         if not event.slug and event.title and event.start_date:
-            event.slug = polish_slugify(f"{event.title} {event.start_date:%Y}")[:250]
-
-    @staticmethod
-    def _event_by_slug(slug):
-        if not slug:
-            return None
-        found = Event.objects.filter(slug=slug).first()
-        if found is None:
-            raise ValueError(_("There is no event “%(value)s”.") % {"value": slug})
-        return found
-
-    def _project_by_name(self, name):
-        if not name:
-            return None
-        project = Project.objects.filter(name__iexact=name).first()
-        if project is None:
-            project = self.save_child(Project(name=name, slug=polish_slugify(name)[:200]))
-        return project
+            event.slug = slug_for(Event, f"{event.title} {event.start_date:%Y}")
 
     def set_clusters(self, event, clusters):
         if set(event.clusters.all()) != set(clusters):
@@ -217,10 +202,8 @@ class EventResource(RegistryResource):
     def set_participants(self, event, participants):
         wanted = {}
         for name, role, organisation, title in participants:
-            person = Person.objects.filter(name__iexact=name).first() or self.save_child(
-                Person(name=name)
-            )
-            cluster, institution = organisation_by_name(organisation)
+            person = self.lookup(Person, name, "%(value)s", create=True)
+            cluster, institution = self.organisation_named(organisation)
             wanted[(person.pk, role)] = (cluster, institution, title)
         for participation in list(event.participations.all()):
             key = (participation.person_id, participation.role)

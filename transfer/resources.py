@@ -7,66 +7,24 @@ is reported as unchanged and not written, so re-importing an exported file
 changes nothing.
 """
 
-from dataclasses import dataclass
-
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 from import_export import fields, instance_loaders, resources
 
-from core.text import squash_spaces
+from core.text import slug_for, squash_spaces
 
+from .engine import HEADER_ROW, Import, RowError
+from .uniqueness import UniqueIndex
 from .widgets import BooleanWidget, ChoiceWidget, DateWidget, IntegerWidget, TextWidget
 
-HEADER_ROW = 1
-
-
-@dataclass
-class RowError:
-    row: int | None  # None: the file as a whole (a database fault)
-    column: str
-    value: str
-    message: str
-
-    def __str__(self):
-        if self.row is None:
-            return self.message
-        where = _("row %(row)d") % {"row": self.row}
-        if self.column:
-            where += _(", column “%(column)s” (value “%(value)s”)") % {
-                "column": self.column,
-                "value": self.value,
-            }
-        return f"{where}: {self.message}"
+__all__ = ["HEADER_ROW", "RowError"]
 
 
 def cell(row, column):
     """The text of a row's cell with its spaces squashed; '' when the cell is empty."""
     value = row.get(column)
     return squash_spaces(str(value)) if value not in (None, "") else ""
-
-
-def row_errors(result, resource, headers):
-    """Every error of an import result, as spreadsheet row, column, value and message."""
-    errors = []
-    present = set(headers)
-    for invalid in result.invalid_rows:
-        values = {
-            column: value
-            for column, value in zip(result.diff_headers, invalid.values, strict=False)
-            if column in present
-        }
-        for key, messages in invalid.error_dict.items():
-            column = resource.column_for(key)
-            for message in messages:
-                errors.append(
-                    RowError(
-                        invalid.number + HEADER_ROW, column, str(values.get(column, "")), message
-                    )
-                )
-    for number, row_failures in result.row_errors():
-        for failure in row_failures:
-            errors.append(RowError(number + HEADER_ROW, "", "", str(failure.error)))
-    return sorted(errors, key=lambda e: e.row)
 
 
 class Column(fields.Field):
@@ -111,87 +69,208 @@ def choice(attribute, column_name, choices, blank=False):
 
 
 class RegistryResource(resources.Resource):
-    """Base for every kind: natural keys, related columns, audit attribution, unchanged rows."""
+    """Base for every kind: its columns, natural keys and writes, as the engine's hooks.
+
+    The defaults fit a kind keyed by slug, else by name ignoring case, whose new
+    rows are inserted in bulk with their audit records (or saved one by one when
+    the model's own save() fills something in), and whose related columns are
+    written after the row by `set_<name>` methods. Kinds override what differs.
+    """
 
     #: A short, stable name: the KIND of `import_csv KIND`.
     kind = None
     #: Fields whose columns a file of this kind must have (the natural key).
     required_columns = ("name",)
+    #: The field whose column an error about the row's identity names.
+    key_field = "name"
+    #: Write each row as soon as it is read (dry runs too, rolled back), for kinds whose
+    #: rows refer to earlier rows of the same file.
+    write_each_row = False
 
     def __init__(self, user=None, source="", on_row=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user if user is not None and user.is_authenticated else None
         self.source = source
         self.on_row = on_row
-        self._pending = {}
+        self.keys = {}
+        self._looked_up = {}
 
     class Meta:
-        clean_model_instances = True
-        use_transactions = True
-        skip_unchanged = True
-        report_skipped = True
-        # Unused: find_existing() matches natural keys itself.
+        # Unused: the engine matches natural keys itself.
         instance_loader_class = instance_loaders.BaseInstanceLoader
 
-    # --- natural keys -------------------------------------------------------
-    def find_existing(self, row):
-        """The registry's instance for `row`, or None: by slug, else by name ignoring case.
-
-        Kinds with other natural keys (coordinators by NIP, awards and applications by
-        cluster and round) override this; clusters have their own importer (cluster_import).
-        """
-        manager = self._meta.model._default_manager
-        slug = squash_spaces(str(row.get("Identyfikator") or ""))
-        name = squash_spaces(str(row.get("Nazwa") or ""))
-        return (
-            (slug and manager.filter(slug=slug).first())
-            or (name and manager.filter(name__iexact=name).first())
-            or None
-        )
-
-    def get_instance(self, instance_loader, row):
-        return self.find_existing(row)
-
-    def init_instance(self, row=None):
-        return self._meta.model()
+    def import_data(self, dataset, dry_run=False, retain_instance_in_row_result=False, **kwargs):
+        """Every kind through the one engine (django-import-export's admin calls this)."""
+        return Import(
+            self, dataset, dry_run=dry_run, retain_instances=retain_instance_in_row_result
+        ).run()
 
     def get_queryset(self):
         return self._meta.model._default_manager.all()
 
-    # --- related columns ----------------------------------------------------
-    def related_columns(self):
-        return {name: f for name, f in self.fields.items() if isinstance(f, RelatedColumn)}
+    # --- natural keys -------------------------------------------------------
+    def natural_keys(self, values):
+        """The keys a row of the registry is found by, from its field values."""
+        keys = []
+        if values.get("slug"):
+            keys.append("slug:" + values["slug"])
+        if values.get("name"):
+            keys.append(values["name"].lower())
+        return keys
 
-    def export_field(self, field, instance, **kwargs):
-        if isinstance(field, RelatedColumn):
-            getter = field.getter or getattr(self, f"get_{self.get_field_name(field)}")
-            return field.widget.render(getter(instance))
-        return super().export_field(field, instance, **kwargs)
+    def key_fields(self):
+        model_fields = {f.name for f in self._meta.model._meta.concrete_fields}
+        return [name for name in ("slug", "name") if name in model_fields]
 
-    def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        pending = {}
-        for name, field in self.related_columns().items():
-            if field.column_name not in row:
-                continue
+    def load_indexes(self, engine):
+        """Natural key -> primary key of every registry row, one query for the file."""
+        names = self.key_fields()
+        self.unique = UniqueIndex(self._meta.model)
+        self.keys = {}
+        for pk, *values in self._meta.model._default_manager.values_list("pk", *names):
+            for key in self.natural_keys(dict(zip(names, values, strict=True))):
+                self.keys.setdefault(key, pk)
+
+    def record_keys(self, engine, record):
+        """The natural keys of the row a file's record is about, most telling first."""
+        values = {}
+        for name in self.key_fields():
+            column = self.fields.get(name)
+            if column is not None:
+                values[name] = cell(record, column.column_name)
+        return self.natural_keys(values)
+
+    def find_key(self, engine, record):
+        """The primary key of the row `record` is about, ("row", n) for one this file adds."""
+        for key in self.record_keys(engine, record):
+            if key in self.keys:
+                return self.keys[key]
+        return None
+
+    def instance_keys(self, instance):
+        meta = instance._meta
+        return self.natural_keys(
+            {name: getattr(instance, meta.get_field(name).attname) for name in self.key_fields()}
+        )
+
+    def duplicate_message(self, row_number):
+        """A second row of the file adding the same new record."""
+        return _("This record is already in row %(row)d of the file.") % {"row": row_number}
+
+    def same_record_message(self, row_number):
+        """A second row of the file about the same registry row."""
+        return _("Row %(row)d of the file is about the same record.") % {"row": row_number}
+
+    def fetch(self, pks, field_names):
+        """The registry's rows of this batch, with what the file's columns read."""
+        return self.get_queryset().in_bulk(pks)
+
+    def lookup(self, model, key, missing, create=False):
+        """The `model` row a cell names (its manager's get_by_natural_key), once a file.
+
+        `missing` is the message, with %(value)s, of the ValueError for a name the
+        registry does not know; with `create` such a row is added instead, audited.
+        """
+        key = squash_spaces(str(key or ""))
+        memo = (model, key.lower(), create)
+        if memo not in self._looked_up:
             try:
-                pending[name] = field.widget.clean(row[field.column_name], row=row)
-            except ValueError as error:
-                errors[name] = ValidationError(str(error), code="invalid")
-        self._pending[id(instance)] = pending
-        self.prepare_instance(instance, pending, errors)
-        if errors:
-            raise ValidationError(errors)
+                self._looked_up[memo] = model._default_manager.get_by_natural_key(
+                    key, create=create, history_user=self.user, change_reason=self.source
+                )
+            except model.DoesNotExist:
+                self._looked_up[memo] = None
+        found = self._looked_up[memo]
+        if found is None:
+            raise ValueError(missing % {"value": key})
+        return found
+
+    # --- reading a row ------------------------------------------------------
+    def read_row(self, engine, row, record, values, found):
+        """Set the row's values on its instance and check it as a form would."""
+        instance = found or self._meta.model()
+        old_keys = self.instance_keys(instance) if found else []
+        for name, column in engine.columns:
+            if column.attribute is not None:
+                setattr(instance, column.attribute, values[name])
+        errors = {}
+        self.prepare_instance(instance, row.related, errors)
+        if "slug" in self.key_fields() and not instance.slug:
+            instance.slug = slug_for(type(instance), getattr(instance, "name", "") or "")
+        for key, message in errors.items():
+            engine.add_errors(row, record, ValidationError({key: message}))
+        # Fields a file leaves out hold the registry's values, valid already; a field
+        # whose column was already found wrong is not reported twice.
+        given = {column.attribute for _n, column in engine.columns if column.attribute}
+        exclude = set(errors)
+        if found:
+            exclude |= {f.name for f in instance._meta.fields if f.name not in given}
+        self.validate(engine, row, record, instance, exclude)
+        row.instance = instance
+        if not row.errors:
+            self.claim(engine, row, record, old_keys)
 
     def prepare_instance(self, instance, values, errors):
         """Set attributes that come from related columns before validation (foreign keys)."""
 
-    def after_save_instance(self, instance, row, **kwargs):
-        self.save_related(instance, self._pending.pop(id(instance), {}))
+    def validate(self, engine, row, record, instance, exclude):
+        """full_clean(), with uniqueness checked against the file's index, not by queries."""
+        try:
+            instance.clean_fields(exclude=exclude)
+        except ValidationError as error:
+            engine.add_errors(row, record, error)
+        try:
+            instance.clean()
+        except ValidationError as error:
+            engine.add_errors(row, record, error)
+        for constraint in self.unique.per_row_constraints:
+            try:
+                constraint.validate(type(instance), instance, exclude=exclude)
+            except ValidationError as error:
+                engine.add_errors(row, record, error)
+        owner = instance.pk or ("row", row.number)
+        for field_name, message, holder in self.unique.clashes(instance, owner):
+            if field_name in exclude:
+                continue
+            if isinstance(holder, tuple):
+                message = self.duplicate_message(holder[1])
+            engine.add_error(row, record, field_name, message)
+        if not row.errors:
+            self.unique.take(instance, owner)
+
+    def claim(self, engine, row, record, old_keys):
+        """The row's keys are taken: a later row of the file may not reuse them."""
+        instance = row.instance
+        owner = instance.pk or ("row", row.number)
+        keys = self.instance_keys(instance)
+        for key in keys:
+            taken = self.keys.get(key)
+            if isinstance(taken, tuple) and taken != owner:
+                engine.add_error(row, record, self.key_field, self.duplicate_message(taken[1]))
+                return
+        for key in old_keys:
+            if self.keys.get(key) == instance.pk:
+                del self.keys[key]
+        for key in keys:
+            self.keys[key] = owner
+
+    # --- writing ------------------------------------------------------------
+    def write_new(self, engine, rows):
+        """New rows in bulk with their audit records; one by one if save() fills fields in."""
+        model = self._meta.model
+        instances = [row.instance for row in rows]
+        if model.save is models.Model.save:
+            engine.insert_with_history(model, instances)
+        else:
+            for instance in instances:
+                self.attribute(instance).save()
+        for row in rows:
+            self.save_related(row.instance, row.related)
+
+    def write_changed(self, engine, row):
+        """As an edit in the admin: the model's save, its signals and history."""
+        self.attribute(row.instance).save()
+        self.save_related(row.instance, row.related)
 
     def save_related(self, instance, values):
         """Write the related columns of a saved instance through `set_<name>` methods."""
@@ -199,6 +278,13 @@ class RegistryResource(resources.Resource):
             setter = getattr(self, f"set_{name}", None)
             if setter is not None:
                 setter(instance, value)
+
+    # --- related columns ----------------------------------------------------
+    def export_field(self, field, instance, **kwargs):
+        if isinstance(field, RelatedColumn):
+            getter = field.getter or getattr(self, f"get_{self.get_field_name(field)}")
+            return field.widget.render(getter(instance))
+        return super().export_field(field, instance, **kwargs)
 
     def attribute(self, obj):
         """Stamp an object about to be saved with who or what changed it (audit history)."""
@@ -226,39 +312,6 @@ class RegistryResource(resources.Resource):
         for item in items:
             if item not in have:
                 have[item] = self.save_child(make(item))
-
-    def before_save_instance(self, instance, row, **kwargs):
-        self.attribute(instance)
-
-    def import_data(self, dataset, *args, **kwargs):
-        result = super().import_data(dataset, *args, **kwargs)
-        # Errors as the spreadsheet numbers its rows, for the admin and the commands alike.
-        result.spreadsheet_errors = row_errors(result, self, dataset.headers or [])
-        return result
-
-    def after_import_row(self, row, row_result, **kwargs):
-        if self.on_row is not None:
-            self.on_row()
-
-    # --- unchanged rows -----------------------------------------------------
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        """Unchanged when every column of the row renders as the registry's value does."""
-        if import_validation_errors or original is None or original.pk is None:
-            return False
-        for name, field in self.fields.items():
-            if field.column_name not in row:
-                continue
-            try:
-                if isinstance(field, RelatedColumn):
-                    value = self._pending.get(id(instance), {}).get(name)
-                    incoming = field.widget.render(value)
-                else:
-                    incoming = field.widget.render(field.clean(row))
-            except (ValueError, ValidationError):
-                return False
-            if incoming != self.export_field(field, original):
-                return False
-        return True
 
     # --- errors -------------------------------------------------------------
     def column_for(self, key):

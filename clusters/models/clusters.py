@@ -12,7 +12,8 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.dates import today
-from core.text import polish_slugify, squash_spaces
+from core.models import NaturalKeyQuerySet
+from core.text import slug_for, squash_spaces
 
 from ..fields import CompactDigitsField, voivodeship_field
 from ..search import SORT_KEY_LENGTH, polish_sort_key, search_text
@@ -108,7 +109,7 @@ class Coordinator(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = polish_slugify(self.name)[:250]
+            self.slug = slug_for(type(self), self.name)
         super().save(*args, **kwargs)
 
 
@@ -130,7 +131,7 @@ class Specialisation(models.Model):
         return self.name
 
 
-class ClusterQuerySet(models.QuerySet):
+class ClusterQuerySet(NaturalKeyQuerySet):
     def published(self):
         return self.filter(published=True)
 
@@ -205,6 +206,9 @@ class ClusterQuerySet(models.QuerySet):
             StatusState.EXPIRED: self.with_former_status_on,
             StatusState.NEVER: self.never_with_status_by,
         }[state](on)
+
+    def by_name(self, name):
+        return self.matching_name(name)
 
     def matching_name(self, name):
         """Clusters whose current or former name is `name`, ignoring case (Polish letters too)."""
@@ -308,7 +312,7 @@ class Cluster(models.Model):
     def fill_derived_fields(self, related_names=None):
         """Slug (when empty), sort key and search text; bulk inserts call this, not save()."""
         if not self.slug:
-            self.slug = polish_slugify(self.name)[:250]
+            self.slug = slug_for(type(self), self.name)
         self.sort_key = polish_sort_key(self.name)
         self.search_text = self.build_search_text(related_names)
 

@@ -6,6 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.models import NaturalKeyQuerySet
+
+
+class InstitutionQuerySet(NaturalKeyQuerySet):
+    def by_name(self, name):
+        """Institutions called `name` now or formerly (ministries are renamed)."""
+        return self.filter(
+            models.Q(name__iexact=name) | models.Q(names__name__iexact=name)
+        ).distinct()
+
 
 class Institution(models.Model):
     """A ministry, agency or office that organises rounds or events."""
@@ -25,6 +35,7 @@ class Institution(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
     website = models.URLField(_("website"), blank=True)
 
+    objects = InstitutionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

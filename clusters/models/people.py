@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.models import NaturalKeyQuerySet
+
 
 class Person(models.Model):
     """Someone named in the notices: a minister, a cluster's chairman, a moderator."""
@@ -15,6 +17,7 @@ class Person(models.Model):
     email = models.EmailField(_("e-mail (staff only)"), blank=True)
     phone = models.CharField(_("phone (staff only)"), max_length=40, blank=True)
 
+    objects = NaturalKeyQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.dates import today
+from core.models import NaturalKeyQuerySet
 
 from .applications import Application, StageResult
 
 
-class RoundQuerySet(models.QuerySet):
+class RoundQuerySet(NaturalKeyQuerySet):
     def open_on(self, on=None):
         """Rounds taking applications on `on` (call dates inclusive)."""
         on = on or today()

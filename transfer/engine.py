@@ -1,0 +1,248 @@
+"""The one import engine: a file of any kind, read against indexes, written in batches.
+
+Every kind goes through here (pretix's shape: one engine, each kind's columns
+and rules in its resource). The engine owns what must be the same for all:
+the rows read a batch at a time in one transaction, all or nothing, errors by
+spreadsheet row, column and value, a row equal to the registry reported
+unchanged and not written, the preview, the counts, the audit attribution.
+
+A resource (transfer.resources.RegistryResource) supplies the hooks that
+differ per kind, each with a default that fits most kinds:
+
+- `load_indexes(engine)`: the natural keys of the registry's rows, loaded once;
+- `find_key(engine, record)`: the key of the row a record is about;
+- `fetch(pks, field_names)`: those rows with what the file's columns read;
+- `read_row(engine, row, record, values, found)`: build and check the instance;
+- `write_new(engine, rows)` and `write_changed(engine, row)`: the writes.
+
+django-import-export's Result is returned, as its admin views expect.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import DatabaseError, transaction
+from django.utils.translation import gettext as _
+from import_export.results import Error, InvalidRow, Result, RowResult
+
+from core.pagecache import bump_data_version
+
+from .bulk import create_objects, insert_history
+
+#: The header is row 1 of the spreadsheet: data row n is spreadsheet row n + 1.
+HEADER_ROW = 1
+#: Rows read, then written, at a time: bounds the memory a file of any size needs.
+BATCH_ROWS = 1000
+#: Rows the admin's preview shows; the rest are counted, not kept.
+PREVIEW_ROWS = 100
+
+
+@dataclass
+class RowError:
+    row: int | None  # None: the file as a whole (a database fault)
+    column: str
+    value: str
+    message: str
+
+    def __str__(self):
+        if self.row is None:
+            return self.message
+        where = _("row %(row)d") % {"row": self.row}
+        if self.column:
+            where += _(", column “%(column)s” (value “%(value)s”)") % {
+                "column": self.column,
+                "value": self.value,
+            }
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Row:
+    """One data row of the file as read: what it is and what writing it takes."""
+
+    number: int  # as the spreadsheet numbers it
+    import_type: str = RowResult.IMPORT_TYPE_NEW
+    instance: object = None
+    related: dict = field(default_factory=dict)  # cleaned related columns, by field name
+    extra: dict = field(default_factory=dict)  # what a kind's hooks keep for the write
+    errors: list = field(default_factory=list)
+    diff: list | None = None
+
+
+class Import:
+    """One file of one kind: `run()` returns django-import-export's Result."""
+
+    def __init__(self, resource, dataset, *, dry_run=False, retain_instances=False):
+        self.resource = resource
+        self.dataset = dataset
+        self.dry_run = dry_run
+        self.retain_instances = retain_instances
+        present = set(dataset.headers or [])
+        #: (field name, column) of the resource's columns this file has, in resource order.
+        self.columns = [(n, f) for n, f in resource.fields.items() if f.column_name in present]
+        self.result = Result()
+        self.result.diff_headers = [f.column_name for _n, f in self.columns]
+        self.result.total_rows = len(dataset)
+        self.errors = []
+        self.written = False
+        self.claimed = {}  # key of a registry row -> the number of the row about it
+
+    # --- the whole file ----------------------------------------------------------
+    def run(self):
+        with transaction.atomic():
+            self.resource.load_indexes(self)
+            headers = self.dataset.headers
+            for start in range(0, len(self.dataset), BATCH_ROWS):
+                records = [
+                    dict(zip(headers, values, strict=True))
+                    for values in self.dataset[start : start + BATCH_ROWS]
+                ]
+                rows = self.read_batch(start, records)
+                if not self.failed and not self.dry_run and not self.resource.write_each_row:
+                    self.write_batch(rows)
+            if self.failed or self.dry_run:
+                transaction.set_rollback(True)
+            elif self.written:
+                bump_data_version()
+        self.result.spreadsheet_errors = sorted(self.errors, key=lambda e: e.row or 0)
+        return self.result
+
+    @property
+    def failed(self):
+        return bool(self.errors or self.result.base_errors)
+
+    # --- reading -----------------------------------------------------------------
+    def read_batch(self, start, records):
+        resource = self.resource
+        keys = [resource.find_key(self, record) for record in records]
+        names = [n for n, _c in self.columns]
+        originals = resource.fetch([k for k in keys if isinstance(k, int)], names)
+        rows = []
+        for offset, record in enumerate(records):
+            row = Row(number=start + offset + 1 + HEADER_ROW)
+            # Looked up again: an earlier row of this batch may have claimed the key.
+            key = resource.find_key(self, record)
+            found = originals.get(key) if isinstance(key, int) else key
+            values = self.clean(row, record)
+            if isinstance(found, tuple):
+                self.add_error(
+                    row, record, resource.key_field, resource.duplicate_message(found[1])
+                )
+            elif found is not None and found.pk in self.claimed:
+                message = resource.same_record_message(self.claimed[found.pk])
+                self.add_error(row, record, resource.key_field, message)
+            if not row.errors:
+                self.read_row(row, record, values, found)
+            if resource.write_each_row and not row.errors and not self.failed:
+                # Dry runs too: a later row may refer to this one; all is rolled back.
+                self.write_batch([row])
+            self.account(row, record)
+            rows.append(row)
+            if resource.on_row is not None:
+                resource.on_row()
+        return rows
+
+    def clean(self, row, record):
+        values = {}
+        for name, column in self.columns:
+            try:
+                if column.attribute is None:
+                    values[name] = column.widget.clean(record[column.column_name], row=record)
+                else:
+                    values[name] = column.clean(record)
+            except ValueError as error:
+                self.add_error(row, record, name, str(error))
+        return values
+
+    def read_row(self, row, record, values, found):
+        if found is not None:
+            self.claimed[found.pk] = row.number
+            row.import_type = RowResult.IMPORT_TYPE_UPDATE
+            if self.unchanged(found, values):
+                row.import_type, row.instance = RowResult.IMPORT_TYPE_SKIP, found
+                return
+        if row.number - HEADER_ROW <= PREVIEW_ROWS:
+            row.diff = self.preview(found, values)
+        row.related = {n: v for n, v in values.items() if self.resource.fields[n].attribute is None}
+        self.resource.read_row(self, row, record, values, found)
+
+    def unchanged(self, instance, values):
+        """Every cell renders as the registry's value does (what an export writes)."""
+        return all(
+            column.widget.render(values[name]) == self.resource.export_field(column, instance)
+            for name, column in self.columns
+        )
+
+    def preview(self, instance, values):
+        cells = []
+        for name, column in self.columns:
+            new = column.widget.render(values[name])
+            old = self.resource.export_field(column, instance) if instance else new
+            cells.append(new if old == new else f"{old} → {new}")
+        return cells
+
+    def add_errors(self, row, record, error, column_field=None):
+        if hasattr(error, "error_dict"):
+            by_key = error.message_dict
+        else:
+            by_key = {NON_FIELD_ERRORS: error.messages}
+        for key, messages in by_key.items():
+            for message in messages:
+                self.add_error(row, record, column_field or key, message)
+
+    def add_error(self, row, record, key, message):
+        column = self.resource.column_for(key) if key != NON_FIELD_ERRORS else ""
+        value = record.get(column, "") if column else ""
+        row.errors.append(RowError(row.number, column, str(value or ""), str(message)))
+
+    def account(self, row, record):
+        """Count the row; keep its result for the preview, or for the admin's log."""
+        result = self.result
+        if row.errors:
+            row.import_type = RowResult.IMPORT_TYPE_INVALID
+            self.errors.extend(row.errors)
+            result.invalid_rows.append(
+                InvalidRow(
+                    number=row.number - HEADER_ROW,
+                    validation_error=ValidationError([e.message for e in row.errors]),
+                    values=tuple(record.get(column, "") for column in result.diff_headers),
+                )
+            )
+        result.totals[row.import_type] += 1
+        if self.retain_instances or row.number - HEADER_ROW <= PREVIEW_ROWS:
+            row_result = RowResult()
+            row_result.import_type = row.import_type
+            row_result.diff = row.diff or [record.get(c, "") for c in result.diff_headers]
+            if self.retain_instances and row.import_type != RowResult.IMPORT_TYPE_INVALID:
+                row_result.instance = row.instance
+                row_result.object_id = getattr(row.instance, "pk", None)
+                row_result.object_repr = str(row.instance)
+            result.append_row_result(row_result)
+
+    # --- writing -----------------------------------------------------------------
+    def write_batch(self, rows):
+        try:
+            # A savepoint: after a failed write the rest of the file is still checked.
+            with transaction.atomic():
+                new = [row for row in rows if row.import_type == RowResult.IMPORT_TYPE_NEW]
+                if new:
+                    self.resource.write_new(self, new)
+                    self.written = True
+                for row in rows:
+                    if row.import_type == RowResult.IMPORT_TYPE_UPDATE:
+                        self.resource.write_changed(self, row)
+                        self.written = True
+        except (DatabaseError, ValidationError) as error:
+            # A clashing row another session wrote since the file was read, a full disk.
+            message = _("The database refused the import (%(error)s); nothing was written.") % {
+                "error": error
+            }
+            self.result.append_base_error(Error(message))
+
+    def insert_with_history(self, model, objects):
+        """Insert the rows, then their audit records naming who or what imported them."""
+        if not objects:
+            return [], []
+        created = create_objects(model, objects)
+        history_ids = insert_history(model, created, self.resource.user, self.resource.source)
+        return created, history_ids
