@@ -167,7 +167,7 @@ class ClusterAdmin(RegistryImportExportMixin, RegistryAdmin):
         return (
             super()
             .get_queryset(request)
-            .with_status_until(today())
+            .with_status_end(today())
             .prefetch_related(
                 "status_awards",
                 Prefetch(
@@ -183,11 +183,11 @@ class ClusterAdmin(RegistryImportExportMixin, RegistryAdmin):
 
     @admin.display(description=_("status today"))
     def status(self, cluster):
-        return models.StatusState(cluster.status_on()).label
+        return models.StatusState(cluster.status_badge_on()).label
 
-    @admin.display(description=_("status valid until"), ordering="status_valid_until")
+    @admin.display(description=_("status valid until"), ordering="status_end")
     def status_until(self, cluster):
-        return cluster.status_valid_until
+        return cluster.status_end
 
     @admin.display(description=_("public page"))
     def public_page(self, cluster):

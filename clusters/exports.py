@@ -13,6 +13,7 @@ EXPORT_FIELDS = [
     "coordinator_regon",
     "coordinator_krs",
     "status",
+    "status_expiring",
     "status_valid_until",
     "last_status_end",
     "website",
@@ -22,7 +23,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(value):
-    """Prefix a cell a spreadsheet would evaluate with an apostrophe, as OWASP advises."""
+    """Prefix a cell a spreadsheet would evaluate with an apostrophe, as OWASP advises.
+
+    Yes/no values are written as JSON writes them, `true` and `false`.
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -50,6 +56,7 @@ def export_rows(clusters, on, request, for_spreadsheet=False):
             "coordinator_regon": coordinator.regon if coordinator else "",
             "coordinator_krs": coordinator.krs if coordinator else "",
             "status": cluster.status_on(on),
+            "status_expiring": cluster.is_status_expiring_on(on),
             "status_valid_until": until.isoformat() if until else "",
             "last_status_end": cluster.last_status_end.isoformat()
             if cluster.last_status_end

@@ -10,21 +10,10 @@ from localflavor.pl.pl_voivodeships import VOIVODESHIP_CHOICES
 from core.dates import today
 from core.text import fold
 
-from .models import Cluster, Round, Specialisation, StatusAward
+from .models import Cluster, Round, Specialisation, StatusAward, StatusState
 
 # Long enough for any name; longer input is refused with a message, not searched.
 MAX_QUERY_LENGTH = 200
-
-
-class StatusChoice:
-    CURRENT = "current"
-    FORMER = "former"
-    NEVER = "never"
-    CHOICES = [
-        (CURRENT, _("holds status")),
-        (FORMER, _("held status before, not on the day")),
-        (NEVER, _("never held status by the day")),
-    ]
 
 
 SORT_CHOICES = [
@@ -64,7 +53,7 @@ class ClusterFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(
         label=_("KKK status"),
-        choices=StatusChoice.CHOICES,
+        choices=StatusState.choices,
         method="filter_status",
         empty_label=_("any"),
     )
@@ -96,12 +85,7 @@ class ClusterFilter(django_filters.FilterSet):
         return queryset
 
     def filter_status(self, queryset, name, value):
-        on = self.as_of_date
-        if value == StatusChoice.CURRENT:
-            return queryset.with_status_on(on)
-        if value == StatusChoice.FORMER:
-            return queryset.with_former_status_on(on)
-        return queryset.never_with_status_by(on)
+        return queryset.in_status_state(value, self.as_of_date)
 
     def on_the_day(self, queryset, name, value):
         # Read by filter_status and filter_queryset rather than filtering by itself.

@@ -358,10 +358,8 @@ class ClusterResource(ClusterImportHooks, RegistryResource):
         return [s.name for s in cluster.listed_specialisations] if cluster.pk else []
 
     def current_representation(self, cluster):
-        """The current coordinator's term: the open-ended one, or the one covering today."""
-        terms = cluster.listed_terms
-        open_ended = [t for t in terms if t.until is None]
-        return (open_ended or [t for t in terms if t.covers(today())] or [None])[-1]
+        """Today's coordinator term, by the rule the public pages and open data follow."""
+        return cluster.representation_on(today(), terms=cluster.listed_terms)
 
     def get_coordinator(self, cluster):
         term = self.current_representation(cluster) if cluster.pk else None

@@ -13,7 +13,7 @@ def dashboard(user, on=None):
     on = on or today()
     if not user.has_perm("clusters.view_cluster"):
         return None
-    expiring = Cluster.objects.expiring_on(on).order_by("status_valid_until", "name")
+    expiring = Cluster.objects.expiring_on(on).order_by("status_end", "name")
     drafts = Cluster.objects.filter(published=False)
     board = {
         "on": on,

@@ -1,5 +1,7 @@
 """KKK status: the awards a round gave, valid between two dates."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -12,6 +14,11 @@ from core.dates import add_years, today
 STATUS_YEARS = 3
 # "Expiring" on the site and in the admin means: ends within this many days.
 EXPIRING_WITHIN_DAYS = 183
+
+
+def expiry_horizon(on):
+    """A status held on `on` is expiring when it ends on or before this day."""
+    return on + datetime.timedelta(days=EXPIRING_WITHIN_DAYS)
 
 
 def status_end_for(certificate_date):
@@ -135,7 +142,7 @@ class StatusAward(models.Model):
             return AwardState.FUTURE
         if on > self.valid_until:
             return AwardState.EXPIRED
-        if (self.valid_until - on).days <= EXPIRING_WITHIN_DAYS:
+        if self.valid_until <= expiry_horizon(on):
             return AwardState.EXPIRING
         return AwardState.CURRENT
 

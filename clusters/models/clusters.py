@@ -18,7 +18,7 @@ from core.text import slug_for, squash_spaces
 from ..fields import CompactDigitsField, voivodeship_field
 from ..search import SORT_KEY_LENGTH, polish_sort_key, search_text
 from ..validators import validate_krs, validate_nip, validate_postal_code, validate_regon
-from .awards import EXPIRING_WITHIN_DAYS, StatusAward
+from .awards import StatusAward, expiry_horizon
 
 
 class Coordinator(models.Model):
@@ -151,15 +151,15 @@ class ClusterQuerySet(NaturalKeyQuerySet):
         started = StatusAward.objects.filter(cluster=OuterRef("pk"), valid_from__lte=on)
         return self.exclude(Exists(started))
 
-    def with_status_until(self, on=None):
-        """Annotate `status_valid_until`: the end of the status held on `on`, or None."""
+    def with_status_end(self, on=None):
+        """Annotate `status_end`: the end of the status held on `on`, or None."""
         current = (
             StatusAward.objects.valid_on(on)
             .filter(cluster=OuterRef("pk"))
             .order_by("-valid_until")
             .values("valid_until")[:1]
         )
-        return self.annotate(status_valid_until=Subquery(current))
+        return self.annotate(status_end=Subquery(current))
 
     def status_counts_by_year(self, first_year, last_year):
         """{year: how many of these clusters held status on at least one day of that year}.
@@ -187,25 +187,22 @@ class ClusterQuerySet(NaturalKeyQuerySet):
         return None if last_end is None else min(last_end, on)
 
     def expiring_on(self, on=None):
-        """Clusters whose status held on `on` ends within EXPIRING_WITHIN_DAYS of it."""
+        """Clusters holding status on `on` that ends within the expiry window."""
         on = on or today()
-        horizon = on + datetime.timedelta(days=EXPIRING_WITHIN_DAYS)
-        return self.with_status_until(on).filter(status_valid_until__lte=horizon)
-
-    def with_lasting_status_on(self, on=None):
-        """Clusters holding status on `on` that does not end within the expiry window."""
-        on = on or today()
-        horizon = on + datetime.timedelta(days=EXPIRING_WITHIN_DAYS)
-        return self.with_status_until(on).filter(status_valid_until__gt=horizon)
+        return self.with_status_end(on).filter(status_end__lte=expiry_horizon(on))
 
     def in_status_state(self, state, on=None):
-        """Clusters whose `status_on(on)` is `state` (one of StatusState)."""
+        """Clusters in `state` on `on`: one of StatusState, the registry's one vocabulary.
+
+        The same values filter the public list, the admin list and the API, and name
+        the status in every export; a cluster expiring on `on` is also current.
+        """
         return {
-            StatusState.CURRENT: self.with_lasting_status_on,
+            StatusState.CURRENT: self.with_status_on,
             StatusState.EXPIRING: self.expiring_on,
             StatusState.EXPIRED: self.with_former_status_on,
             StatusState.NEVER: self.never_with_status_by,
-        }[state](on)
+        }[StatusState(state)](on)
 
     def by_name(self, name):
         return self.matching_name(name)
@@ -343,39 +340,53 @@ class Cluster(models.Model):
         return bool(self.valid_awards_on(on))
 
     def status_valid_until(self, on=None):
-        return self._status_end_on(on)
-
-    # with_status_until() annotates `status_valid_until`, hiding the method above on the
-    # instances it returns; the rules below call this name so that they work on those too.
-    def _status_end_on(self, on=None):
+        """The end of the status held on `on`, or None."""
         return max((award.valid_until for award in self.valid_awards_on(on)), default=None)
 
     def is_status_expiring_on(self, on=None):
         on = on or today()
-        until = self._status_end_on(on)
-        return until is not None and (until - on).days <= EXPIRING_WITHIN_DAYS
+        until = self.status_valid_until(on)
+        return until is not None and until <= expiry_horizon(on)
 
     def status_on(self, on=None):
-        """One of StatusState for `on` (default today)."""
+        """CURRENT, EXPIRED or NEVER for `on` (default today); see is_status_expiring_on."""
         on = on or today()
-        until = self._status_end_on(on)
-        if until is not None:
-            if self.is_status_expiring_on(on):
-                return StatusState.EXPIRING
+        if self.valid_awards_on(on):
             return StatusState.CURRENT
         if any(award.valid_from <= on for award in self.status_awards.all()):
             return StatusState.EXPIRED
         return StatusState.NEVER
 
-    def coordinator_on(self, on=None):
+    def status_badge_on(self, on=None):
+        """What a page shows of the status: EXPIRING for a current one that ends soon."""
+        state = self.status_on(on)
+        if state == StatusState.CURRENT and self.is_status_expiring_on(on):
+            return StatusState.EXPIRING
+        return state
+
+    def representation_on(self, on=None, terms=None):
+        """The coordinator's term on `on` (default today): the registry's one rule.
+
+        Of the terms covering the day, the one begun last (terms left open by mistake
+        overlap their successors). `terms` are the cluster's, when already read.
+        """
         on = on or today()
-        for term in self.representations.all():
-            if term.covers(on):
-                return term.coordinator
-        return None
+        terms = self.representations.all() if terms is None else terms
+        covering = [term for term in terms if term.covers(on)]
+        return max(covering, key=lambda term: term.since or datetime.date.min, default=None)
+
+    def coordinator_on(self, on=None):
+        term = self.representation_on(on)
+        return term.coordinator if term else None
 
 
 class StatusState(models.TextChoices):
+    """A cluster's KKK status on a day: the values of every filter and export.
+
+    EXPIRING is a part of CURRENT (the status ends within the expiry window): a
+    filter for it lists those clusters, an export marks them in their own column.
+    """
+
     CURRENT = "current", _("holds status")
     EXPIRING = "expiring", _("status expiring")
     EXPIRED = "expired", _("status expired")

@@ -7,9 +7,15 @@ register = template.Library()
 
 
 @register.filter
-def status_on(cluster, day):
-    """`cluster|status_on:day`: the StatusState value on `day` (reads prefetched awards)."""
-    return cluster.status_on(day)
+def status_badge_on(cluster, day):
+    """`cluster|status_badge_on:day`: the StatusState a badge shows (prefetched awards)."""
+    return cluster.status_badge_on(day)
+
+
+@register.filter
+def coordinator_on(cluster, day):
+    """`cluster|coordinator_on:day`: the coordinator on `day` (reads prefetched terms)."""
+    return cluster.coordinator_on(day)
 
 
 @register.filter

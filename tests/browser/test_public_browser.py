@@ -12,7 +12,7 @@ DESKTOP = {"width": 1280, "height": 900}
 PAGE_TYPES = {
     "home": "/",
     "home-en": "/en/",
-    "cluster-list": "/klastry/?status=former&voivodeship=silesia",
+    "cluster-list": "/klastry/?status=expired&voivodeship=silesia",
     "cluster-list-invalid": "/klastry/?as_of=wczoraj&voivodeship=narnia",
     "cluster-detail": "/klastry/klaster-obrobki-metali/",
     "round-list": "/rundy/",

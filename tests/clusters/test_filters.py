@@ -96,7 +96,7 @@ def statuses(clusters):
     ("as_of", "status", "expected"),
     [
         ("2023-06-01", "current", ["Mazowiecki Klaster ICT"]),
-        ("2023-06-01", "former", ["Śląski Klaster NANO"]),
+        ("2023-06-01", "expired", ["Śląski Klaster NANO"]),
         ("2023-06-01", "never", ["Klaster Włókienniczy"]),
         ("2020-06-01", "current", ["Śląski Klaster NANO"]),
         ("2020-06-01", "never", ["Klaster Włókienniczy", "Mazowiecki Klaster ICT"]),

@@ -57,8 +57,8 @@ def test_overlapping_awards_count_once_and_end_at_the_later_date():
         cluster=cluster, round=RoundFactory(), valid_from=D(2018, 6, 1), valid_until=D(2021, 6, 1)
     )
     assert list(Cluster.objects.with_status_on(D(2018, 7, 1))) == [cluster]
-    annotated = Cluster.objects.with_status_until(D(2018, 7, 1)).get(pk=cluster.pk)
-    assert annotated.status_valid_until == D(2021, 6, 1)
+    annotated = Cluster.objects.with_status_end(D(2018, 7, 1)).get(pk=cluster.pk)
+    assert annotated.status_end == D(2021, 6, 1)
     cluster = Cluster.objects.prefetch_related("status_awards").get(pk=cluster.pk)
     assert cluster.status_valid_until(D(2018, 7, 1)) == D(2021, 6, 1)
 
@@ -79,13 +79,16 @@ def test_former_and_never_held_status_are_told_apart_on_a_date():
     [
         (D(2022, 1, 1), StatusState.NEVER),
         (D(2023, 1, 1), StatusState.CURRENT),
-        (D(2025, 6, 30), StatusState.EXPIRING),
+        (D(2025, 6, 30), StatusState.CURRENT),
         (D(2026, 1, 1), StatusState.EXPIRED),
     ],
 )
 def test_status_state_on_a_date(on, state):
     cluster = StatusAwardFactory(valid_from=D(2022, 12, 17), valid_until=D(2025, 12, 17)).cluster
     assert cluster.status_on(on) == state
+    # An expiring status is still held; the badge says it ends soon.
+    expected_badge = StatusState.EXPIRING if on == D(2025, 6, 30) else state
+    assert cluster.status_badge_on(on) == expected_badge
 
 
 @time_machine.travel(D(2024, 3, 1))

@@ -214,7 +214,7 @@ def test_cluster_exports_survive_nasty_values(client, some_registry):
             assert (
                 get(client, polish(name), dict.fromkeys(CLUSTER_PARAMS, value)).status_code == 200
             )
-            get(client, polish(name), {"status": "former", "as_of": value})
+            get(client, polish(name), {"status": "expired", "as_of": value})
 
 
 def test_the_event_list_and_calendar_survive_nasty_values(client, some_registry):
