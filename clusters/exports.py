@@ -1,5 +1,7 @@
 """The public list as open data: rows are defined once, rendered as CSV and JSON."""
 
+from transfer.spreadsheets import escape_formula
+
 EXPORT_FIELDS = [
     "name",
     "short_name",
@@ -18,20 +20,16 @@ EXPORT_FIELDS = [
     "last_status_end",
     "website",
 ]
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(value):
-    """Prefix a cell a spreadsheet would evaluate with an apostrophe, as OWASP advises.
+    """A cell a spreadsheet shows as written: formulae neutralised as in staff exports.
 
     Yes/no values are written as JSON writes them, `true` and `false`.
     """
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return escape_formula(value)
 
 
 def export_rows(clusters, on, request, for_spreadsheet=False):

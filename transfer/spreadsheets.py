@@ -88,6 +88,10 @@ def unescape_formula(value):
 
 
 def escape_formula(value):
+    """A leading apostrophe on a cell a spreadsheet would run as a formula (OWASP).
+
+    The one escape of every export, staff files and open data alike.
+    """
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return FORMULA_ESCAPE + value
     return value

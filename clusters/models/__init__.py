@@ -27,7 +27,7 @@ from .clusters import (
 )
 from .institutions import Institution, InstitutionName
 from .people import Person, PersonRole, Role
-from .rounds import EvaluationStage, Round, RoundQuerySet
+from .rounds import EvaluationStage, Round
 
 __all__ = [
     "EXPIRING_WITHIN_DAYS",
@@ -50,7 +50,6 @@ __all__ = [
     "Representation",
     "Role",
     "Round",
-    "RoundQuerySet",
     "Specialisation",
     "StageResult",
     "StatusAward",

@@ -9,17 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.dates import today
 from core.models import NaturalKeyQuerySet
 
 from .applications import Application, StageResult
-
-
-class RoundQuerySet(NaturalKeyQuerySet):
-    def open_on(self, on=None):
-        """Rounds taking applications on `on` (call dates inclusive)."""
-        on = on or today()
-        return self.filter(call_opens__lte=on, call_closes__gte=on)
 
 
 class Round(models.Model):
@@ -74,7 +66,7 @@ class Round(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
 
-    objects = RoundQuerySet.as_manager()
+    objects = NaturalKeyQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -124,12 +116,6 @@ class Round(models.Model):
 
     def get_absolute_url(self):
         return reverse("clusters:round-detail", kwargs={"slug": self.slug})
-
-    def is_open_on(self, on=None):
-        on = on or today()
-        return (
-            bool(self.call_opens and self.call_closes) and self.call_opens <= on <= self.call_closes
-        )
 
     # The registry may hold fewer applications and awards than a notice reports
     # ("of 7 clusters only 4 were recertified"): the larger figure is shown.

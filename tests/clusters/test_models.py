@@ -141,15 +141,6 @@ def test_renewal_competitions_have_no_number_and_numbered_rounds_are_unique():
         renewal.full_clean()
 
 
-def test_round_is_open_between_its_call_dates():
-    round_ = RoundFactory(call_opens=D(2018, 7, 13), call_closes=D(2018, 9, 27))
-    RoundFactory()  # no call dates: never open
-    assert list(Round.objects.open_on(D(2018, 9, 27))) == [round_]
-    assert round_.is_open_on(D(2018, 7, 13))
-    assert not Round.objects.open_on(D(2018, 9, 28)).exists()
-    assert not round_.is_open_on(D(2018, 9, 28))
-
-
 def test_stage_result_points_cannot_exceed_the_stage_maximum():
     application = ApplicationFactory()
     stage = EvaluationStage.objects.create(
