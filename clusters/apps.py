@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 class ClustersConfig(AppConfig):
     name = "clusters"
+    # Its rows are registry data: public pages show them and the staff roles keep them.
+    registry_data = True
     verbose_name = _("Clusters and competitions")
 
     def ready(self):

@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +18,14 @@ def _unicode_case_functions(sender, connection, **kwargs):
     raw.create_function(
         "upper", 1, lambda s: s.upper() if isinstance(s, str) else s, deterministic=True
     )
+
+
+def registry_apps():
+    """The apps whose rows are registry data (AppConfig.registry_data), in INSTALLED_APPS order.
+
+    The page cache watches their models; the editors and viewers roles are given them.
+    """
+    return [config for config in apps.get_app_configs() if getattr(config, "registry_data", False)]
 
 
 class CoreConfig(AppConfig):

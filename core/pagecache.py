@@ -28,10 +28,9 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from .apps import registry_apps
 from .display import display_classes
 
-# The apps whose data the public pages show.
-REGISTRY_APPS = {"clusters", "events", "pages"}
 _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _PLACEHOLDER = b"\x00csrf-token\x00"
 
@@ -59,13 +58,17 @@ def bump_data_version(**kwargs):
 
 def _bump_after_m2m_change(sender, action, **kwargs):
     # The sender is the through model; group permissions and the like are not registry data.
-    if action.startswith("post_") and sender._meta.app_label in REGISTRY_APPS:
+    if action.startswith("post_") and sender._meta.app_label in _registry_labels:
         bump_data_version()
 
 
+_registry_labels = set()
+
+
 def connect_signals():
+    _registry_labels.update(config.label for config in registry_apps())
     for model in apps.get_models():
-        if model._meta.app_label in REGISTRY_APPS:
+        if model._meta.app_label in _registry_labels:
             uid = f"kkk-data-version-{model._meta.label}"
             post_save.connect(bump_data_version, sender=model, dispatch_uid=uid + "-save")
             post_delete.connect(bump_data_version, sender=model, dispatch_uid=uid + "-delete")

@@ -1,27 +1,25 @@
 """The staff roles: editors keep the registry, viewers read and export it.
 
-Superusers need no group. Both the data migration and `manage.py setup_roles`
-call `setup_roles`, so a database can be brought back to these definitions at
-any time without duplicating anything.
+Superusers need no group. `manage.py setup_roles` brings a database back to
+these definitions at any time without duplicating anything; the migrations
+that created the roles keep frozen copies of it, as migrations must.
 """
 
-from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+
+from core.apps import registry_apps
 
 EDITORS = "editors"
 VIEWERS = "viewers"
-REGISTRY_APPS = ["clusters", "events"]
 
 
-def setup_roles(apps=global_apps):
-    """Create or update the groups; `apps` is the migration state when run from one."""
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    # In a fresh database permissions are made only after all migrations; make them now.
-    for label in ["auth", "contenttypes", *REGISTRY_APPS]:
-        create_permissions(global_apps.get_app_config(label), apps=apps, verbosity=0)
-
-    registry = Permission.objects.filter(content_type__app_label__in=REGISTRY_APPS).exclude(
+def setup_roles():
+    """Create or update the groups (the migrations keep frozen copies of this)."""
+    labels = [config.label for config in registry_apps()]
+    for config in registry_apps():
+        create_permissions(config, verbosity=0)
+    registry = Permission.objects.filter(content_type__app_label__in=labels).exclude(
         # History is written by the models themselves, never edited as such.
         content_type__model__startswith="historical"
     )

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import RegistryAdmin
+
 from .models import AccessibilityStatement
 
 
 @admin.register(AccessibilityStatement)
-class AccessibilityStatementAdmin(admin.ModelAdmin):
+class AccessibilityStatementAdmin(RegistryAdmin):
     list_display = ["__str__", "status", "updated_on", "reviewed_on", "contact_person"]
     fieldsets = [
         (None, {"fields": ["entity", "status", "issues_pl", "issues_en"]}),

@@ -181,3 +181,36 @@ def test_stage_results_are_reached_from_applications_not_listed_on_the_index(edi
     assert "StageResult" not in models and "Application" in models
     url = reverse("admin:clusters_stageresult_change", args=[result.pk])
     assert editor.get(url).status_code == 200
+
+
+def test_the_migrations_give_the_roles_what_setup_roles_gives():
+    migrated = {name: codes(name) for name in (EDITORS, VIEWERS)}
+    setup_roles()
+    assert {name: codes(name) for name in (EDITORS, VIEWERS)} == migrated
+
+
+def test_editors_keep_the_accessibility_statement_with_its_history(editor):
+    from pages.models import AccessibilityStatement
+
+    assert "pages.change_accessibilitystatement" in codes(EDITORS)
+    assert "pages.view_accessibilitystatement" in codes(VIEWERS)
+    assert "pages.change_accessibilitystatement" not in codes(VIEWERS)
+    statement = AccessibilityStatement.objects.create(
+        contact_person="Anna Nowak", contact_email="dostepnosc@example.gov.pl"
+    )
+    url = reverse("admin:pages_accessibilitystatement_change", args=[statement.pk])
+    page = editor.get(url)
+    assert page.status_code == 200
+    data = form_data(page)
+    data.update(contact_person="Jan Kowalski", contact_email="dostepnosc@example.gov.pl")
+    assert editor.post(url, data).status_code == 302
+    statement.refresh_from_db()
+    assert statement.contact_person == "Jan Kowalski"
+    history = editor.get(reverse("admin:pages_accessibilitystatement_history", args=[statement.pk]))
+    assert history.status_code == 200
+    # The form carried the version it was opened at: posting it again overwrites nothing.
+    data["contact_person"] = "Ktoś Inny"
+    stale = editor.post(url, data)
+    assert stale.status_code == 200
+    statement.refresh_from_db()
+    assert statement.contact_person == "Jan Kowalski"
