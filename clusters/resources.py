@@ -233,11 +233,11 @@ class RegistryLookups:
 
 
 class InstitutionResource(RegistryResource):
-    kind = "institutions"
+    file_kind = "institutions"
     name = text("name", "Nazwa")
     slug = text("slug", "Identyfikator")
     short_name = text("short_name", "Nazwa skrócona")
-    institution_kind = choice("kind", "Rodzaj", Institution.Kind.choices)
+    kind = choice("kind", "Rodzaj", Institution.Kind.choices)
     website = text("website", "Strona WWW")
     names = RelatedColumn("Nazwy w czasie", PeriodListWidget(part=_date_part))
 
@@ -263,7 +263,7 @@ class InstitutionResource(RegistryResource):
 
 
 class SpecialisationResource(RegistryResource):
-    kind = "specialisations"
+    file_kind = "specialisations"
     name = text("name", "Nazwa")
     slug = text("slug", "Identyfikator")
     name_en = text("name_en", "Nazwa angielska")
@@ -273,7 +273,7 @@ class SpecialisationResource(RegistryResource):
 
 
 class CoordinatorResource(RegistryResource):
-    kind = "coordinators"
+    file_kind = "coordinators"
     name = text("name", "Nazwa")
     slug = text("slug", "Identyfikator")
     legal_form = choice("legal_form", "Forma prawna", Coordinator.LegalForm.choices)
@@ -303,11 +303,11 @@ class CoordinatorResource(RegistryResource):
 
 
 class ClusterResource(ClusterImportHooks, RegistryResource):
-    kind = "clusters"
+    file_kind = "clusters"
     name = text("name", "Nazwa")
     slug = text("slug", "Identyfikator")
     short_name = text("short_name", "Nazwa skrócona")
-    cluster_kind = choice("kind", "Rodzaj", Cluster.Kind.choices)
+    kind = choice("kind", "Rodzaj", Cluster.Kind.choices)
     in_registration = boolean("in_registration", "W fazie rejestracji")
     founded_year = integer("founded_year", "Rok założenia")
     city = text("city", "Miejscowość")
@@ -399,11 +399,11 @@ class ClusterResource(ClusterImportHooks, RegistryResource):
 
 
 class RoundResource(RegistryLookups, RegistryResource):
-    kind = "rounds"
+    file_kind = "rounds"
     required_columns = ("name", "year", "organiser")
     name = text("name", "Nazwa")
     slug = text("slug", "Identyfikator")
-    round_kind = choice("kind", "Rodzaj", Round.Kind.choices)
+    kind = choice("kind", "Rodzaj", Round.Kind.choices)
     number = integer("number", "Numer")
     year = integer("year", "Rok")
     organiser = RelatedColumn("Organizator", InstitutionWidget())
@@ -481,11 +481,11 @@ class ClusterRoundKeyMixin(RegistryLookups):
 
 
 class StageResource(RegistryLookups, RegistryResource):
-    kind = "stages"
-    required_columns = ("round", "order", "stage_kind")
+    file_kind = "stages"
+    required_columns = ("round", "order", "kind")
     round = RelatedColumn("Runda")
     order = integer("order", "Kolejność")
-    stage_kind = choice("kind", "Etap", EvaluationStage.Kind.choices)
+    kind = choice("kind", "Etap", EvaluationStage.Kind.choices)
     max_points = integer("max_points", "Maksimum punktów")
     experts = integer("experts", "Liczba ekspertów")
     description = text("description", "Opis")
@@ -557,7 +557,7 @@ class ApplicationResource(ClusterRoundKeyMixin, RegistryResource):
     """One row per application; for each kind of evaluation stage its result, its points
     and the points of each independent expert ('32; 32,5')."""
 
-    kind = "applications"
+    file_kind = "applications"
     required_columns = ("cluster", "round")
     cluster = RelatedColumn("Klaster")
     round = RelatedColumn("Runda")
@@ -633,11 +633,11 @@ class ApplicationResource(ClusterRoundKeyMixin, RegistryResource):
 
 
 class StatusAwardResource(ClusterRoundKeyMixin, RegistryResource):
-    kind = "awards"
+    file_kind = "awards"
     required_columns = ("cluster", "round")
     cluster = RelatedColumn("Klaster")
     round = RelatedColumn("Runda")
-    award_kind = choice("kind", "Rodzaj", StatusAward.Kind.choices)
+    kind = choice("kind", "Rodzaj", StatusAward.Kind.choices)
     certificate_date = date("certificate_date", "Data certyfikatu")
     valid_from = date("valid_from", "Ważny od")
     valid_until = date("valid_until", "Ważny do")
@@ -685,7 +685,7 @@ class PersonRolesWidget(TextWidget):
 
 
 class PersonResource(RegistryLookups, RegistryResource):
-    kind = "people"
+    file_kind = "people"
     name = text("name", "Imię i nazwisko")
     email = text("email", "E-mail (tylko dla pracowników)")
     phone = text("phone", "Telefon (tylko dla pracowników)")

@@ -78,7 +78,7 @@ class ParticipantsWidget(TextWidget):
 
 
 class ProjectResource(RegistryLookups, RegistryResource):
-    kind = "projects"
+    file_kind = "projects"
     name = text("name", "Nazwa")
     slug = text("slug", "Identyfikator")
     programme = text("programme", "Program")
@@ -103,11 +103,11 @@ class ProjectResource(RegistryLookups, RegistryResource):
 
 
 class EventResource(RegistryLookups, RegistryResource):
-    kind = "events"
-    required_columns = ("title", "event_kind", "start_date")
+    file_kind = "events"
+    required_columns = ("title", "kind", "start_date")
     title = text("title", "Tytuł")
     slug = text("slug", "Identyfikator")
-    event_kind = choice("kind", "Rodzaj", Event.Kind.choices)
+    kind = choice("kind", "Rodzaj", Event.Kind.choices)
     start_date = date("start_date", "Data rozpoczęcia")
     end_date = date("end_date", "Data zakończenia")
     venue = text("venue", "Miejsce")

@@ -155,7 +155,7 @@ class RegistryImportExportMixin(ImportExportMixin):
             raise PermissionDenied
         if file_format not in ("csv", "xlsx"):
             raise Http404
-        kind = self.resource_classes[0].kind
+        kind = self.resource_classes[0].file_kind
         content_type = CSVExport.CONTENT_TYPE if file_format == "csv" else XLSXExport.CONTENT_TYPE
         response = HttpResponse(template_file(kind, file_format), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{kind}-szablon.{file_format}"'

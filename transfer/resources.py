@@ -77,8 +77,8 @@ class RegistryResource(resources.Resource):
     written after the row by `set_<name>` methods. Kinds override what differs.
     """
 
-    #: A short, stable name: the KIND of `import_csv KIND`.
-    kind = None
+    #: A short, stable name: the KIND of `import_csv KIND` (not `kind`, which is a column).
+    file_kind = None
     #: Fields whose columns a file of this kind must have (the natural key).
     required_columns = ("name",)
     #: The field whose column an error about the row's identity names.

@@ -37,7 +37,7 @@ def resources():
 
 
 def kinds():
-    return {resource.kind: resource for resource in resources()}
+    return {resource.file_kind: resource for resource in resources()}
 
 
 @dataclass
@@ -100,7 +100,7 @@ def import_dataset(resource, dataset, dry_run=False):
         rollback_on_validation_errors=True,
     )
     report = ImportReport(
-        kind=resource.kind,
+        kind=resource.file_kind,
         dry_run=dry_run,
         new=result.totals["new"],
         updated=result.totals["update"],
