@@ -15,7 +15,7 @@ DEV_ENV := DEBUG=$${DEBUG:-1}
 
 BENCH_ROWS ?= 10000 100000
 
-.PHONY: install run serve test lint format migrations-check messages check clean bench bench-pages
+.PHONY: install run serve test test-programs lint format migrations-check messages check clean bench bench-pages
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required" >&2; exit 1; }
@@ -40,7 +40,24 @@ serve: install
 	cd "$(ROOT)" && $(BIN)/gunicorn kkkregistry.wsgi --bind $(HOST):$(PORT) \
 		--workers $${WEB_CONCURRENCY:-3} --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
-test: install
+# The browser tests drive Debian's Chromium and the shared page cache test starts a
+# redis-server: installed here when this is root with apt-get, else named and refused.
+TEST_PROGRAMS := chromium redis-server
+
+test-programs:
+	@missing=""; for program in $(TEST_PROGRAMS); do \
+		command -v $$program >/dev/null 2>&1 || missing="$$missing $$program"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "== installing$$missing for the tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing >/dev/null \
+				|| { echo "Installing$$missing failed; run: sudo apt-get install -y$$missing" >&2; exit 1; }; \
+		else \
+			echo "The tests need$$missing. Install with: sudo apt-get install -y$$missing" >&2; exit 1; \
+		fi; \
+	fi
+
+test: install test-programs
 	cd "$(ROOT)" && $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -62,6 +79,7 @@ BENCH_SIZES ?= 1000 10000 100000
 # changelist at each size; both write bench/results.json (git-ignored).
 bench: install
 	cd "$(ROOT)" && for rows in $(BENCH_ROWS); do $(BIN)/python bench/import_bench.py --rows $$rows || exit 1; done
+	cd "$(ROOT)" && $(BIN)/python bench/kinds_bench.py --rows 10000
 	cd "$(ROOT)" && $(BIN)/python bench/pages_bench.py --sizes $(BENCH_SIZES)
 
 # Public pages under gunicorn beside a trivial view, queries per page, admin changelist.

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.utils import translation
 
 
@@ -21,3 +22,18 @@ def frozen_today():
     """Today is 24 November 2026 (the registry's dates are read against it), at noon."""
     with time_machine.travel(datetime.datetime(2026, 11, 24, 12, 0), tick=False):
         yield
+
+
+@pytest.fixture(scope="module")
+def builtin_registry(django_db_setup, django_db_blocker):
+    """The built-in data, loaded once for a module's tests: the load report.
+
+    It lives in a transaction around the module's tests, each of which runs in a
+    savepoint of its own as usual, so a test's changes never reach the next one,
+    and the whole is rolled back when the module ends. Not for transactional tests.
+    """
+    from kkkregistry.builtin_data import load_registry_data
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield load_registry_data()
+        transaction.set_rollback(True)

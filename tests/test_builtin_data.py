@@ -1,11 +1,10 @@
 """The built-in data carries the facts of the seed documents, and loads idempotently."""
 
 import datetime
-import shutil
 from decimal import Decimal
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from clusters.models import (
     Application,
@@ -15,15 +14,15 @@ from clusters.models import (
     StatusAward,
 )
 from events.models import Event, Project
-from kkkregistry.builtin_data import DATA_DIR, load_registry_data
+from kkkregistry.builtin_data import load_registry_data
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
 @pytest.fixture
-def registry():
-    return load_registry_data()
+def registry(builtin_registry):
+    return builtin_registry
 
 
 def test_loading_twice_creates_nothing_and_writes_no_history(registry):
@@ -148,13 +147,3 @@ def test_events_and_their_people(registry):
         D(2018, 12, 17),
         D(2023, 1, 23),
     }
-
-
-def test_a_broken_data_file_loads_nothing(tmp_path):
-    folder = tmp_path / "data"
-    shutil.copytree(DATA_DIR, folder)
-    rounds = folder / "rounds.toml"
-    rounds.write_text(rounds.read_text().replace('"klaster-ltpp", kind', '"no-such-cluster", kind'))
-    with pytest.raises(CommandError, match="no-such-cluster"):
-        call_command("load_registry_data", directory=folder)
-    assert not Cluster.objects.exists()

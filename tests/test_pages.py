@@ -3,14 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from kkkregistry.builtin_data import load_registry_data
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def registry():
-    load_registry_data()
+def registry(builtin_registry):
+    return builtin_registry
 
 
 def test_home_page_lists_clusters_holding_status_on_the_day(client, registry):

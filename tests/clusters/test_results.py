@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
 from clusters.models import Application, Cluster, ExpertScore, StatusState
 from tests.factories import (
@@ -17,14 +16,8 @@ from tests.factories import (
     StatusAwardFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 D = datetime.date
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
