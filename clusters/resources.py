@@ -222,10 +222,12 @@ class RegistryLookups:
         """A cluster or else an institution called `name` (now or formerly)."""
         if not name:
             return None, None
-        if Cluster.objects.by_name(name).exists():
-            return self.lookup(Cluster, name, "%(value)s"), None
-        if Institution.objects.by_name(name).exists():
-            return None, self.lookup(Institution, name, "%(value)s")
+        for model in (Cluster, Institution):
+            try:
+                found = self.lookup(model, name, "%(value)s")
+            except ValueError:
+                continue
+            return (found, None) if model is Cluster else (None, found)
         raise ValueError(_("No cluster or institution is called “%(value)s”.") % {"value": name})
 
 
@@ -591,12 +593,19 @@ class ApplicationResource(ClusterRoundKeyMixin, RegistryResource):
         super().prepare_instance(application, values, errors)
         if not application.round_id:
             return
-        stages = {s.kind: s for s in application.round.stages.all()}
+        stages = self.stages_of(application.round)
         for stage_kind in STAGE_COLUMNS:
             if self._stage_values(values, stage_kind) and stage_kind not in stages:
                 errors[f"{stage_kind}_result"] = _(
                     "The round “%(round)s” has no stage “%(stage)s”."
                 ) % {"round": application.round, "stage": EvaluationStage.Kind(stage_kind).label}
+
+    def stages_of(self, round_):
+        """{kind: stage} of a round, read once a file."""
+        cache = self.__dict__.setdefault("_stages", {})
+        if round_.pk not in cache:
+            cache[round_.pk] = {s.kind: s for s in round_.stages.all()}
+        return cache[round_.pk]
 
     @staticmethod
     def _stage_values(values, stage_kind):
@@ -607,7 +616,9 @@ class ApplicationResource(ClusterRoundKeyMixin, RegistryResource):
 
     def save_related(self, application, values):
         for stage_kind in STAGE_COLUMNS:
-            self._save_stage(application, stage_kind, self._stage_values(values, stage_kind))
+            # A stage whose columns the file leaves out keeps its result.
+            if any(f"{stage_kind}_{part}" in values for part in ("result", "points", "experts")):
+                self._save_stage(application, stage_kind, self._stage_values(values, stage_kind))
 
     def _save_stage(self, application, stage_kind, given):
         existing = _stage_result(application, stage_kind)
@@ -617,7 +628,7 @@ class ApplicationResource(ClusterRoundKeyMixin, RegistryResource):
             return
         result_value, points, experts = given
         result = existing or StageResult(
-            application=application, stage=application.round.stages.get(kind=stage_kind)
+            application=application, stage=self.stages_of(application.round)[stage_kind]
         )
         result.result = result_value or StageResult.Result.PENDING
         result.points = points
@@ -654,9 +665,18 @@ class StatusAwardResource(ClusterRoundKeyMixin, RegistryResource):
         super().prepare_instance(award, values, errors)
         # The award is the outcome of the cluster's application in that round, when recorded.
         if award.cluster_id and award.round_id:
-            award.application = Application.objects.filter(
-                cluster=award.cluster, round=award.round
-            ).first()
+            award.application_id = self.applications().get((award.cluster_id, award.round_id))
+
+    def applications(self):
+        """{(cluster id, round id): application id}, read once a file."""
+        if not hasattr(self, "_applications"):
+            self._applications = {
+                (cluster, round_): pk
+                for pk, cluster, round_ in Application.objects.values_list(
+                    "pk", "cluster_id", "round_id"
+                )
+            }
+        return self._applications
 
 
 ROLE_WIDGET = ChoiceWidget(Role.choices)

@@ -14,6 +14,29 @@ class NaturalKeyQuerySet(models.QuerySet):
         """Rows called `name`, ignoring case (a model with former names widens this)."""
         return self.filter(name__iexact=name)
 
+    def natural_key_index(self):
+        """({slug: row}, {lowered name: row}) of every row, for lookups by the thousand.
+
+        The same answers as get_by_natural_key, with one query (a model with former
+        names adds them in `extra_names`).
+        """
+        has_slug = any(f.name == "slug" for f in self.model._meta.fields)
+        by_slug, by_name = {}, {}
+        rows = {row.pk: row for row in self.all()}
+        for row in rows.values():
+            if has_slug:
+                by_slug.setdefault(row.slug, row)
+            if hasattr(row, "name"):
+                by_name.setdefault(row.name.lower(), row)
+        for pk, name in self.extra_names():
+            if pk in rows:
+                by_name.setdefault(name.lower(), rows[pk])
+        return by_slug, by_name
+
+    def extra_names(self):
+        """(primary key, name) of the names rows are also known by (none by default)."""
+        return []
+
     def get_by_natural_key(self, key, create=False, history_user=None, change_reason=""):
         """The row whose slug or name is `key`; raises DoesNotExist unless `create`.
 

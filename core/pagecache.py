@@ -15,6 +15,8 @@ The CSP has no nonce, so nothing else in a page is per-request.
 
 import hashlib
 import re
+import threading
+from contextlib import contextmanager
 from functools import wraps
 
 from django.apps import apps
@@ -47,8 +49,32 @@ def data_version():
     return row[0] if row else 0
 
 
-def bump_data_version(**kwargs):
-    """A row the public pages may show changed (a signal receiver; bulk imports call it)."""
+_deferred = threading.local()
+
+
+@contextmanager
+def one_bump_for_all():
+    """Saves inside do not bump the data version one by one: the caller bumps once after.
+
+    An import saves thousands of rows in one transaction; every save bumping the
+    counter row cost a statement each, and the pages cannot see them before the
+    commit anyway.
+    """
+    outer = getattr(_deferred, "active", False)
+    _deferred.active = True
+    try:
+        yield
+    finally:
+        _deferred.active = outer
+
+
+def _bump_on_change(**kwargs):
+    if not getattr(_deferred, "active", False):
+        bump_data_version()
+
+
+def bump_data_version():
+    """A row the public pages may show changed (saves, deletes and imports call it)."""
     from .models import DataVersion
 
     if not DataVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
@@ -59,7 +85,7 @@ def bump_data_version(**kwargs):
 def _bump_after_m2m_change(sender, action, **kwargs):
     # The sender is the through model; group permissions and the like are not registry data.
     if action.startswith("post_") and sender._meta.app_label in _registry_labels:
-        bump_data_version()
+        _bump_on_change()
 
 
 _registry_labels = set()
@@ -70,8 +96,8 @@ def connect_signals():
     for model in apps.get_models():
         if model._meta.app_label in _registry_labels:
             uid = f"kkk-data-version-{model._meta.label}"
-            post_save.connect(bump_data_version, sender=model, dispatch_uid=uid + "-save")
-            post_delete.connect(bump_data_version, sender=model, dispatch_uid=uid + "-delete")
+            post_save.connect(_bump_on_change, sender=model, dispatch_uid=uid + "-save")
+            post_delete.connect(_bump_on_change, sender=model, dispatch_uid=uid + "-delete")
     # Many-to-many changes (a cluster's specialisations, an event's clusters) come
     # from the auto-created through models, sent with any sender: catch them all.
     m2m_changed.connect(_bump_after_m2m_change, dispatch_uid="kkk-data-version-m2m")

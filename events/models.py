@@ -46,6 +46,10 @@ class EventQuerySet(NaturalKeyQuerySet):
         # Titles repeat every year: an event is named by its slug alone.
         return self.none()
 
+    def natural_key_index(self):
+        by_slug, _by_name = super().natural_key_index()
+        return by_slug, {}
+
     def published(self):
         return self.filter(published=True)
 
@@ -145,12 +149,16 @@ class Event(models.Model):
         return f"{self.title} ({self.start_date:%d.%m.%Y})"
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slug_for(type(self), f"{self.title} {self.start_date:%Y}")
+        self.fill_derived_fields()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"slug": self.slug})
+
+    def fill_derived_fields(self):
+        """The slug, when empty, from the title and year; bulk inserts call this, not save()."""
+        if not self.slug:
+            self.slug = slug_for(type(self), f"{self.title} {self.start_date:%Y}")
 
     @property
     def last_day(self):

@@ -137,8 +137,6 @@ class EventResource(RegistryLookups, RegistryResource):
         )
 
     key_field = "slug"
-    # A panel is part of a gala given in an earlier row of the same file.
-    write_each_row = True
 
     def get_organiser(self, event):
         return event.organiser.name if event.organiser_id else ""
@@ -172,9 +170,7 @@ class EventResource(RegistryLookups, RegistryResource):
         """Foreign keys are set before validation; each names its own column when wrong."""
         lookups = {
             "organiser": self.institution_named,
-            "part_of": lambda slug: (
-                self.lookup(Event, slug, _("There is no event “%(value)s”.")) if slug else None
-            ),
+            "part_of": self.event_part_of,
             "round": lambda name: self.round_named(name) if name else None,
             "project": lambda name: (
                 self.lookup(Project, name, "%(value)s", create=True) if name else None
@@ -194,6 +190,17 @@ class EventResource(RegistryLookups, RegistryResource):
                 errors["participants"] = ValidationError(f"{person}: {error}")
         if not event.slug and event.title and event.start_date:
             event.slug = slug_for(Event, f"{event.title} {event.start_date:%Y}")
+
+    def event_part_of(self, slug):
+        """The event a row is part of: in the registry, or given by an earlier row."""
+        if not slug:
+            return None
+        if isinstance(self.keys.get("slug:" + slug), tuple):
+            # A gala in an earlier row of this file: written now, so the panel finds it.
+            self.engine.write_pending()
+            if self.engine.failed:
+                return None  # nothing can be written; the file is refused for its errors
+        return self.lookup(Event, slug, _("There is no event “%(value)s”."))
 
     def set_clusters(self, event, clusters):
         if set(event.clusters.all()) != set(clusters):

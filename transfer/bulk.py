@@ -42,7 +42,9 @@ def insert_rows(model, columns, rows, returning=False):
     fields = [meta.get_field(column) for column in columns]
     by_column = [list(values) for values in zip(*rows, strict=True)]
     for number, field in enumerate(fields):
-        if field.get_internal_type() not in PASSED_AS_THEY_ARE:
+        # A third-party field (a CountryField is a CharField) may hold an object of its own.
+        plain = type(field).__module__.startswith("django.db.models.")
+        if not plain or field.get_internal_type() not in PASSED_AS_THEY_ARE:
             prepare = field.get_db_prep_save
             by_column[number] = [prepare(value, connection) for value in by_column[number]]
     write = _copy if connection.vendor == "postgresql" else _insert

@@ -25,7 +25,7 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 from import_export.results import Error, InvalidRow, Result, RowResult
 
-from core.pagecache import bump_data_version
+from core.pagecache import bump_data_version, one_bump_for_all
 
 from .bulk import create_objects, insert_history
 
@@ -86,10 +86,12 @@ class Import:
         self.errors = []
         self.written = False
         self.claimed = {}  # key of a registry row -> the number of the row about it
+        self.pending = []  # rows read and valid, not yet written
+        resource.engine = self
 
     # --- the whole file ----------------------------------------------------------
     def run(self):
-        with transaction.atomic():
+        with transaction.atomic(), one_bump_for_all():
             self.resource.load_indexes(self)
             headers = self.dataset.headers
             for start in range(0, len(self.dataset), BATCH_ROWS):
@@ -97,9 +99,9 @@ class Import:
                     dict(zip(headers, values, strict=True))
                     for values in self.dataset[start : start + BATCH_ROWS]
                 ]
-                rows = self.read_batch(start, records)
-                if not self.failed and not self.dry_run and not self.resource.write_each_row:
-                    self.write_batch(rows)
+                self.read_batch(start, records)
+                if not self.dry_run:
+                    self.write_pending()
             if self.failed or self.dry_run:
                 transaction.set_rollback(True)
             elif self.written:
@@ -117,7 +119,6 @@ class Import:
         keys = [resource.find_key(self, record) for record in records]
         names = [n for n, _c in self.columns]
         originals = resource.fetch([k for k in keys if isinstance(k, int)], names)
-        rows = []
         for offset, record in enumerate(records):
             row = Row(number=start + offset + 1 + HEADER_ROW)
             # Looked up again: an earlier row of this batch may have claimed the key.
@@ -133,14 +134,11 @@ class Import:
                 self.add_error(row, record, resource.key_field, message)
             if not row.errors:
                 self.read_row(row, record, values, found)
-            if resource.write_each_row and not row.errors and not self.failed:
-                # Dry runs too: a later row may refer to this one; all is rolled back.
-                self.write_batch([row])
             self.account(row, record)
-            rows.append(row)
+            if row.import_type in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE):
+                self.pending.append(row)
             if resource.on_row is not None:
                 resource.on_row()
-        return rows
 
     def clean(self, row, record):
         values = {}
@@ -220,6 +218,16 @@ class Import:
             result.append_row_result(row_result)
 
     # --- writing -----------------------------------------------------------------
+    def write_pending(self):
+        """Write the rows read so far; a kind calls it when a row refers to an earlier one.
+
+        Dry runs write too when a kind asks (a later row must find the earlier one);
+        everything is rolled back at the end.
+        """
+        rows, self.pending = self.pending, []
+        if rows and not self.failed:
+            self.write_batch(rows)
+
     def write_batch(self, rows):
         try:
             # A savepoint: after a failed write the rest of the file is still checked.

@@ -14,11 +14,14 @@ from import_export import fields, instance_loaders, resources
 
 from core.text import slug_for, squash_spaces
 
+from .constraints import ConstraintIndex
 from .engine import HEADER_ROW, Import, RowError
-from .uniqueness import UniqueIndex
 from .widgets import BooleanWidget, ChoiceWidget, DateWidget, IntegerWidget, TextWidget
 
 __all__ = ["HEADER_ROW", "RowError"]
+
+#: From this many rows a file's lookups read the related kind whole (one query) first.
+INDEXED_LOOKUPS_FROM_ROWS = 200
 
 
 def cell(row, column):
@@ -83,9 +86,6 @@ class RegistryResource(resources.Resource):
     required_columns = ("name",)
     #: The field whose column an error about the row's identity names.
     key_field = "name"
-    #: Write each row as soon as it is read (dry runs too, rolled back), for kinds whose
-    #: rows refer to earlier rows of the same file.
-    write_each_row = False
 
     def __init__(self, user=None, source="", on_row=None, **kwargs):
         super().__init__(**kwargs)
@@ -94,6 +94,7 @@ class RegistryResource(resources.Resource):
         self.on_row = on_row
         self.keys = {}
         self._looked_up = {}
+        self._indexes = {}
 
     class Meta:
         # Unused: the engine matches natural keys itself.
@@ -125,7 +126,7 @@ class RegistryResource(resources.Resource):
     def load_indexes(self, engine):
         """Natural key -> primary key of every registry row, one query for the file."""
         names = self.key_fields()
-        self.unique = UniqueIndex(self._meta.model)
+        self.unique = ConstraintIndex(self._meta.model)
         self.keys = {}
         for pk, *values in self._meta.model._default_manager.values_list("pk", *names):
             for key in self.natural_keys(dict(zip(names, values, strict=True))):
@@ -172,18 +173,31 @@ class RegistryResource(resources.Resource):
         registry does not know; with `create` such a row is added instead, audited.
         """
         key = squash_spaces(str(key or ""))
-        memo = (model, key.lower(), create)
-        if memo not in self._looked_up:
+        memo = (model, key.lower())
+        # Misses are asked again: an earlier row of the file may add the row meanwhile.
+        found = self._looked_up.get(memo)
+        if found is None and self._index_lookups(model):
+            by_slug, by_name = self._indexes[model]
+            found = by_slug.get(key) or by_name.get(key.lower())
+        if found is None:
+            manager = model._default_manager
             try:
-                self._looked_up[memo] = model._default_manager.get_by_natural_key(
+                found = manager.get_by_natural_key(
                     key, create=create, history_user=self.user, change_reason=self.source
                 )
             except model.DoesNotExist:
-                self._looked_up[memo] = None
-        found = self._looked_up[memo]
-        if found is None:
-            raise ValueError(missing % {"value": key})
+                raise ValueError(missing % {"value": key}) from None
+        self._looked_up[memo] = found
         return found
+
+    def _index_lookups(self, model):
+        """For a large file, every row of `model` is read once rather than a query a name."""
+        engine = getattr(self, "engine", None)
+        if engine is None or len(engine.dataset) < INDEXED_LOOKUPS_FROM_ROWS:
+            return False
+        if model not in self._indexes:
+            self._indexes[model] = model._default_manager.natural_key_index()
+        return True
 
     # --- reading a row ------------------------------------------------------
     def read_row(self, engine, row, record, values, found):
@@ -215,19 +229,24 @@ class RegistryResource(resources.Resource):
 
     def validate(self, engine, row, record, instance, exclude):
         """full_clean(), with uniqueness checked against the file's index, not by queries."""
+        # A foreign key set from a row this file looked up exists: no query to prove it.
+        looked_up = {
+            field.name
+            for field in instance._meta.concrete_fields
+            if field.is_relation
+            and field.is_cached(instance)
+            and getattr(field.get_cached_value(instance), "pk", None) is not None
+        }
         try:
-            instance.clean_fields(exclude=exclude)
+            instance.clean_fields(exclude=exclude | looked_up)
         except ValidationError as error:
             engine.add_errors(row, record, error)
         try:
             instance.clean()
         except ValidationError as error:
             engine.add_errors(row, record, error)
-        for constraint in self.unique.per_row_constraints:
-            try:
-                constraint.validate(type(instance), instance, exclude=exclude)
-            except ValidationError as error:
-                engine.add_errors(row, record, error)
+        for error in self.unique.check(instance, exclude):
+            engine.add_errors(row, record, error)
         owner = instance.pk or ("row", row.number)
         for field_name, message, holder in self.unique.clashes(instance, owner):
             if field_name in exclude:
@@ -256,10 +275,17 @@ class RegistryResource(resources.Resource):
 
     # --- writing ------------------------------------------------------------
     def write_new(self, engine, rows):
-        """New rows in bulk with their audit records; one by one if save() fills fields in."""
+        """New rows in bulk with their audit records.
+
+        A model whose save() fills fields in has them filled by its fill_derived_fields();
+        one with a save() of another kind is saved row by row.
+        """
         model = self._meta.model
         instances = [row.instance for row in rows]
-        if model.save is models.Model.save:
+        if model.save is models.Model.save or hasattr(model, "fill_derived_fields"):
+            for instance in instances:
+                if hasattr(instance, "fill_derived_fields"):
+                    instance.fill_derived_fields()
             engine.insert_with_history(model, instances)
         else:
             for instance in instances:

@@ -103,8 +103,12 @@ class StatusAward(models.Model):
         return f"{self.cluster} – {self.round}"
 
     def save(self, *args, **kwargs):
-        self.fill_default_dates()
+        self.fill_derived_fields()
         super().save(*args, **kwargs)
+
+    def fill_derived_fields(self):
+        """What save() fills in; bulk inserts call this, not save()."""
+        self.fill_default_dates()
 
     def fill_default_dates(self):
         """Fill missing validity dates from the certificate and the round's announcement."""

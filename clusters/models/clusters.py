@@ -108,9 +108,13 @@ class Coordinator(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        super().save(*args, **kwargs)
+
+    def fill_derived_fields(self):
+        """The slug, when empty; bulk inserts call this, not save()."""
         if not self.slug:
             self.slug = slug_for(type(self), self.name)
-        super().save(*args, **kwargs)
 
 
 class Specialisation(models.Model):
@@ -206,6 +210,9 @@ class ClusterQuerySet(NaturalKeyQuerySet):
 
     def by_name(self, name):
         return self.matching_name(name)
+
+    def extra_names(self):
+        return ClusterFormerName.objects.values_list("cluster_id", "name")
 
     def matching_name(self, name):
         """Clusters whose current or former name is `name`, ignoring case (Polish letters too)."""

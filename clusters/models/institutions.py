@@ -10,6 +10,9 @@ from core.models import NaturalKeyQuerySet
 
 
 class InstitutionQuerySet(NaturalKeyQuerySet):
+    def extra_names(self):
+        return InstitutionName.objects.values_list("institution_id", "name")
+
     def by_name(self, name):
         """Institutions called `name` now or formerly (ministries are renamed)."""
         return self.filter(
