@@ -527,6 +527,8 @@ class StageResource(RegistryLookups, RegistryResource):
 
 
 STAGE_RESULT_WIDGET = ChoiceWidget(StageResult.Result.choices, blank=True)
+# The three columns of each stage in an applications file.
+STAGE_PARTS = ("result", "points", "experts")
 STAGE_COLUMNS = {
     EvaluationStage.Kind.FORMAL: "Ocena formalna",
     EvaluationStage.Kind.MERIT: "Ocena merytoryczna",
@@ -616,24 +618,37 @@ class ApplicationResource(ClusterRoundKeyMixin, RegistryResource):
 
     def save_related(self, application, values):
         for stage_kind in STAGE_COLUMNS:
-            # A stage whose columns the file leaves out keeps its result.
-            if any(f"{stage_kind}_{part}" in values for part in ("result", "points", "experts")):
-                self._save_stage(application, stage_kind, self._stage_values(values, stage_kind))
+            given = {
+                part: values[f"{stage_kind}_{part}"]
+                for part in STAGE_PARTS
+                if f"{stage_kind}_{part}" in values
+            }
+            # Columns the file leaves out keep their values; an empty cell clears one.
+            if given:
+                self._save_stage(application, stage_kind, given)
 
     def _save_stage(self, application, stage_kind, given):
         existing = _stage_result(application, stage_kind)
-        if given is None:
-            if existing:
-                self.attribute(existing).delete()
+        if existing is None and not any(given.values()) and given.get("points") is None:
             return
-        result_value, points, experts = given
         result = existing or StageResult(
             application=application, stage=self.stages_of(application.round)[stage_kind]
         )
-        result.result = result_value or StageResult.Result.PENDING
-        result.points = points
+        if "result" in given:
+            result.result = given["result"] or StageResult.Result.PENDING
+        if "points" in given:
+            result.points = given["points"]
+        have = {s.expert_number: s for s in result.expert_scores.all()} if result.pk else {}
+        experts = given.get("experts", [])
+        emptied = result.result == StageResult.Result.PENDING and result.points is None
+        if len(given) == len(STAGE_PARTS) and emptied and not experts:
+            # Every cell of the stage is empty: the stage has no result any more.
+            if result.pk:
+                self.attribute(result).delete()
+            return
         self.save_child(result)
-        have = {s.expert_number: s for s in result.expert_scores.all()}
+        if "experts" not in given:
+            return
         for number, expert_points in enumerate(experts, start=1):
             score = have.pop(number, None) or ExpertScore(stage_result=result, expert_number=number)
             if score.points != expert_points:

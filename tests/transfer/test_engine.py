@@ -83,3 +83,25 @@ def test_reimporting_an_unchanged_file_of_any_kind_writes_nothing():
     report = import_file("specialisations", data)
     assert (report.new, report.updated, report.unchanged) == (0, 0, 5)
     assert Specialisation.history.count() == before
+
+
+def test_an_applications_file_without_a_stage_s_columns_leaves_that_stage_s_results():
+    from clusters.models import StageResult
+    from tests.factories import ApplicationFactory, StageResultFactory
+
+    formal = StageFactory(order=1, kind="formal")
+    parametric = StageFactory(round=formal.round, order=2, kind="parametric", max_points=140)
+    application = ApplicationFactory(round=formal.round)
+    StageResultFactory(application=application, stage=formal, result="passed")
+    scored = StageResultFactory(application=application, stage=parametric, result="passed")
+    scored.expert_scores.create(expert_number=1, points=60)
+    data = (
+        "Klaster;Runda;Ocena parametryczna – punkty\n"
+        f"{application.cluster.name};{formal.round.name};128\n"
+    ).encode()
+    report = import_file("applications", data)
+    assert (report.updated, report.errors) == (1, [])
+    results = {r.stage.kind: r for r in StageResult.objects.filter(application=application)}
+    assert results["formal"].result == "passed"
+    assert results["parametric"].points == 128
+    assert list(results["parametric"].expert_scores.values_list("points", flat=True)) == [60]
