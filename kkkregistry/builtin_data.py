@@ -1,8 +1,12 @@
 """Load the registry's built-in data from the TOML files in `data/`.
 
-Every record is matched on its natural key and saved only when a value
-differs, so loading twice creates nothing and adds nothing to the audit
-history. Rows staff added are left alone: loading never deletes.
+The files are turned into one spreadsheet a kind, the columns staff use, and
+imported through the one import engine (transfer.engine), as a file staff
+upload would be: every record is matched on its natural key and written only
+when a value differs, so loading twice creates nothing and adds nothing to the
+audit history, and all of it is one transaction. Records staff added are left
+alone; the columns of a built-in record that the data files give are made to
+equal them (its former names, for example).
 """
 
 import datetime
@@ -12,30 +16,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import tablib
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from clusters.models import (
-    Application,
-    Cluster,
-    ClusterFormerName,
-    ClusterLabel,
-    Coordinator,
-    EvaluationStage,
-    Institution,
-    InstitutionName,
-    MemberCount,
-    Person,
-    PersonRole,
-    Representation,
-    Round,
-    Specialisation,
-    StageResult,
-    StatusAward,
-    status_end_for,
-)
-from events.models import Event, Participation, Project
+from clusters.models import status_end_for
+from clusters.resources import STAGE_COLUMNS
+from transfer.service import import_dataset, resource_for
 
 DATA_DIR = Path(settings.BASE_DIR) / "data"
 CHANGE_REASON = "load_registry_data"
@@ -61,318 +48,304 @@ def _date(value):
     return datetime.date.fromisoformat(value)
 
 
+class _Sheet:
+    """The rows of one kind, written as its columns render the values."""
+
+    def __init__(self, kind):
+        self.resource = resource_for(kind, source=CHANGE_REASON)
+        self.rows = []
+
+    def add(self, **values):
+        """One row of field values (as the resource's getters give them), rendered."""
+        fields = self.resource.fields
+        self.rows.append(
+            {fields[name].column_name: fields[name].widget.render(v) for name, v in values.items()}
+        )
+
+    def dataset(self):
+        headers = list(dict.fromkeys(column for row in self.rows for column in row))
+        return tablib.Dataset(
+            *[[row.get(c, "") for c in headers] for row in self.rows], headers=headers
+        )
+
+
 class _Loader:
     def __init__(self, directory):
         self.directory = Path(directory)
         self.report = LoadReport()
+        self.names = {}  # (kind, slug) -> name: the files refer by slug, the columns by name
 
     def read(self, name):
         with (self.directory / name).open("rb") as handle:
             return tomllib.load(handle)
 
-    def upsert(self, model, lookup, values=None):
-        values = values or {}
-        obj = model.objects.filter(**lookup).first()
-        label = model._meta.verbose_name_plural
-        if obj is None:
-            obj = model(**lookup, **values)
-            self.report.created[label] += 1
-        else:
-            changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
-            if not changed:
-                self.report.unchanged[label] += 1
-                return obj
-            for key, value in changed.items():
-                setattr(obj, key, value)
-            self.report.updated[label] += 1
+    def name(self, kind, slug):
+        if not slug:
+            return ""
         try:
-            obj.full_clean()
-        except ValidationError as error:
-            raise DataError(f"{label} {lookup}: {error.message_dict}") from error
-        obj._change_reason = CHANGE_REASON
-        obj.save()
-        return obj
+            return self.names[kind, slug]
+        except KeyError:
+            raise DataError(f"{kind} “{slug}” is not defined in the data files") from None
 
-    def get(self, model, **lookup):
-        try:
-            return model.objects.get(**lookup)
-        except model.DoesNotExist:
-            raise DataError(f"{model._meta.verbose_name} {lookup} is not defined") from None
-
-    def optional(self, model, slug):
-        return self.get(model, slug=slug) if slug else None
-
-    def set_m2m(self, manager, objects):
-        if set(manager.all()) != set(objects):
-            manager.set(objects)
+    def remember(self, kind, items, name_key="name"):
+        for item in items:
+            self.names[kind, item["slug"]] = item[name_key]
 
     def load(self):
-        self.institutions(self.read("institutions.toml"))
-        self.specialisations(self.read("specialisations.toml"))
-        self.coordinators(self.read("coordinators.toml"))
-        self.clusters(self.read("clusters.toml"))
-        self.rounds(self.read("rounds.toml"))
-        self.people_and_events(self.read("events.toml"))
+        institutions = self.read("institutions.toml")["institution"]
+        specialisations = self.read("specialisations.toml")["specialisation"]
+        coordinators = self.read("coordinators.toml")["coordinator"]
+        clusters = self.read("clusters.toml")["cluster"]
+        rounds = self.read("rounds.toml")["round"]
+        events = self.read("events.toml")
+        for kind, items in [
+            ("institution", institutions),
+            ("specialisation", specialisations),
+            ("coordinator", coordinators),
+            ("cluster", clusters),
+            ("round", rounds),
+            ("project", events["project"]),
+        ]:
+            self.remember(kind, items)
+        sheets = [
+            self.institutions(institutions),
+            self.specialisations(specialisations),
+            self.coordinators(coordinators),
+            self.clusters(clusters),
+            *self.rounds(rounds),
+            self.people(events["person"]),
+            self.projects(events["project"]),
+            self.events(events["event"]),
+        ]
+        for sheet in sheets:
+            self.write(sheet)
         return self.report
 
-    def institutions(self, data):
-        for item in data["institution"]:
-            institution = self.upsert(
-                Institution,
-                {"slug": item["slug"]},
-                {
-                    "name": item["name"],
-                    "short_name": item.get("short_name", ""),
-                    "kind": item.get("kind", Institution.Kind.OTHER),
-                    "website": item.get("website", ""),
-                },
-            )
-            for period in item.get("names", []):
-                self.upsert(
-                    InstitutionName,
-                    {
-                        "institution": institution,
-                        "name": period["name"],
-                        "used_from": _date(period.get("from")),
-                    },
-                    {"used_until": _date(period.get("until"))},
-                )
+    def write(self, sheet):
+        if not sheet.rows:
+            return
+        report = import_dataset(sheet.resource, sheet.dataset())
+        if report.errors:
+            errors = "; ".join(str(error) for error in report.errors[:5])
+            raise DataError(f"{sheet.resource.file_kind}: {errors}")
+        label = sheet.resource.file_kind
+        self.report.created[label] += report.new
+        self.report.updated[label] += report.updated
+        self.report.unchanged[label] += report.unchanged
 
-    def specialisations(self, data):
-        for item in data["specialisation"]:
-            self.upsert(
-                Specialisation,
-                {"slug": item["slug"]},
-                {"name": item["name"], "name_en": item.get("name_en", "")},
+    # --- one sheet a kind ---------------------------------------------------------
+    def institutions(self, items):
+        sheet = _Sheet("institutions")
+        for item in items:
+            sheet.add(
+                slug=item["slug"],
+                name=item["name"],
+                short_name=item.get("short_name", ""),
+                kind=item.get("kind", "other"),
+                website=item.get("website", ""),
+                names=[
+                    (period["name"], _date(period.get("from")), _date(period.get("until")))
+                    for period in item.get("names", [])
+                ],
             )
+        return sheet
 
-    def coordinators(self, data):
-        for item in data["coordinator"]:
-            self.upsert(
-                Coordinator,
-                {"slug": item["slug"]},
-                {
-                    "name": item["name"],
-                    "legal_form": item.get("legal_form", Coordinator.LegalForm.OTHER),
-                    "city": item.get("city", ""),
-                    "voivodeship": item.get("voivodeship", ""),
-                    "website": item.get("website", ""),
-                },
-            )
+    def specialisations(self, items):
+        sheet = _Sheet("specialisations")
+        for item in items:
+            sheet.add(slug=item["slug"], name=item["name"], name_en=item.get("name_en", ""))
+        return sheet
 
-    def clusters(self, data):
-        for item in data["cluster"]:
-            cluster = self.upsert(
-                Cluster,
-                {"slug": item["slug"]},
-                {
-                    "name": item["name"],
-                    "short_name": item.get("short_name", ""),
-                    "kind": item.get("kind", Cluster.Kind.CLUSTER),
-                    "in_registration": item.get("in_registration", False),
-                    "founded_year": item.get("founded_year"),
-                    "city": item.get("city", ""),
-                    "voivodeship": item.get("voivodeship", ""),
-                    "website": item.get("website", ""),
-                    "description": item.get("description", ""),
-                },
+    def coordinators(self, items):
+        sheet = _Sheet("coordinators")
+        for item in items:
+            sheet.add(
+                slug=item["slug"],
+                name=item["name"],
+                legal_form=item.get("legal_form", "other"),
+                city=item.get("city", ""),
+                voivodeship=item.get("voivodeship", ""),
+                website=item.get("website", ""),
             )
-            self.set_m2m(
-                cluster.specialisations,
-                [self.get(Specialisation, slug=slug) for slug in item.get("specialisations", [])],
-            )
-            if "coordinator" in item:
-                self.upsert(
-                    Representation,
-                    {
-                        "cluster": cluster,
-                        "coordinator": self.get(Coordinator, slug=item["coordinator"]),
-                    },
-                )
-            for former in item.get("former_names", []):
-                self.upsert(
-                    ClusterFormerName,
-                    {"cluster": cluster, "name": former["name"]},
-                    {"used_from_year": former.get("from"), "used_until_year": former.get("until")},
-                )
-            for figures in item.get("members", []):
-                self.upsert(
-                    MemberCount,
-                    {"cluster": cluster, "year": figures["year"]},
-                    {
-                        "firms": figures.get("firms"),
-                        "strategic_partners": figures.get("strategic_partners"),
-                        "approximate": figures.get("approximate", False),
-                    },
-                )
-            for label in item.get("labels", []):
-                self.upsert(
-                    ClusterLabel,
-                    {"cluster": cluster, "level": label["level"]},
-                    {
-                        "reported_year": label.get("reported_year"),
-                        "awarded_on": _date(label.get("awarded_on")),
-                        "valid_until": _date(label.get("valid_until")),
-                    },
-                )
+        return sheet
 
-    def rounds(self, data):
-        for item in data["round"]:
-            round_ = self.upsert(
-                Round,
-                {"slug": item["slug"]},
-                {
-                    "name": item["name"],
-                    "kind": item.get("kind", Round.Kind.REGULAR),
-                    "number": item.get("number"),
-                    "year": item["year"],
-                    "organiser": self.get(Institution, slug=item["organiser"]),
-                    "co_organiser": self.optional(Institution, item.get("co_organiser")),
-                    "call_opens": _date(item.get("call_opens")),
-                    "call_closes": _date(item.get("call_closes")),
-                    "results_date": _date(item.get("results_date")),
-                    "gala_date": _date(item.get("gala_date")),
-                    "max_points": item.get("max_points"),
-                    "pass_threshold": item.get("pass_threshold"),
-                    "status_valid_until": _date(item.get("status_valid_until")),
-                    "applications_reported": item.get("applications_reported"),
-                    "awards_reported": item.get("awards_reported"),
-                    "description": item.get("description", ""),
-                },
-            )
-            stages = [
-                self.upsert(
-                    EvaluationStage,
-                    {"round": round_, "order": stage["order"]},
-                    {
-                        "kind": stage["kind"],
-                        "experts": stage.get("experts", 0),
-                        "max_points": stage.get("max_points"),
-                        "description": stage.get("description", ""),
-                    },
-                )
-                for stage in item.get("stages", [])
-            ]
-            applications = {}
-            for entry in item.get("applications", []):
-                cluster = self.get(Cluster, slug=entry["cluster"])
-                points = entry.get("total_points")
-                application = self.upsert(
-                    Application,
-                    {"round": round_, "cluster": cluster},
-                    {
-                        "outcome": entry.get("outcome", Application.Outcome.PENDING),
-                        "total_points": Decimal(str(points)) if points is not None else None,
-                        "scores_published": entry.get("scores_published", False),
-                        "note": entry.get("note", ""),
-                    },
-                )
-                applications[cluster.pk] = application
-                for stage, result in zip(stages, entry.get("stages", []), strict=False):
-                    self.upsert(
-                        StageResult,
-                        {"application": application, "stage": stage},
-                        {"result": result},
+    def clusters(self, items):
+        sheet = _Sheet("clusters")
+        for item in items:
+            sheet.add(
+                slug=item["slug"],
+                name=item["name"],
+                short_name=item.get("short_name", ""),
+                kind=item.get("kind", "cluster"),
+                in_registration=item.get("in_registration", False),
+                founded_year=item.get("founded_year"),
+                city=item.get("city", ""),
+                voivodeship=item.get("voivodeship", ""),
+                specialisations=[
+                    self.name("specialisation", slug) for slug in item.get("specialisations", [])
+                ],
+                coordinator=self.name("coordinator", item.get("coordinator")),
+                former_names=[
+                    (former["name"], former.get("from"), former.get("until"))
+                    for former in item.get("former_names", [])
+                ],
+                member_counts=sorted(
+                    (
+                        (
+                            m["year"],
+                            m.get("firms"),
+                            m.get("strategic_partners"),
+                            m.get("approximate", False),
+                        )
+                        for m in item.get("members", [])
+                    ),
+                    reverse=True,
+                ),
+                labels=[
+                    (
+                        label["level"],
+                        _date(label.get("awarded_on")),
+                        _date(label.get("valid_until")),
+                        label.get("reported_year"),
                     )
+                    for label in item.get("labels", [])
+                ],
+                website=item.get("website", ""),
+                description=item.get("description", ""),
+            )
+        return sheet
+
+    def rounds(self, items):
+        rounds, stages = _Sheet("rounds"), _Sheet("stages")
+        applications, awards = _Sheet("applications"), _Sheet("awards")
+        for item in items:
+            rounds.add(
+                slug=item["slug"],
+                name=item["name"],
+                kind=item.get("kind", "regular"),
+                number=item.get("number"),
+                year=item["year"],
+                organiser=self.name("institution", item["organiser"]),
+                co_organiser=self.name("institution", item.get("co_organiser")),
+                call_opens=_date(item.get("call_opens")),
+                call_closes=_date(item.get("call_closes")),
+                results_date=_date(item.get("results_date")),
+                gala_date=_date(item.get("gala_date")),
+                max_points=item.get("max_points"),
+                pass_threshold=item.get("pass_threshold"),
+                status_valid_until=_date(item.get("status_valid_until")),
+                applications_reported=item.get("applications_reported"),
+                awards_reported=item.get("awards_reported"),
+                description=item.get("description", ""),
+            )
+            for stage in item.get("stages", []):
+                stages.add(
+                    round=item["name"],
+                    order=stage["order"],
+                    kind=stage["kind"],
+                    max_points=stage.get("max_points"),
+                    experts=stage.get("experts", 0),
+                    description=stage.get("description", ""),
+                )
+            stage_kinds = [stage["kind"] for stage in item.get("stages", [])]
+            for entry in item.get("applications", []):
+                results = dict(zip(stage_kinds, entry.get("stages", []), strict=False))
+                points = entry.get("total_points")
+                applications.add(
+                    cluster=self.name("cluster", entry["cluster"]),
+                    round=item["name"],
+                    outcome=entry.get("outcome", "pending"),
+                    total_points=None if points is None else Decimal(str(points)),
+                    scores_published=entry.get("scores_published", False),
+                    note=entry.get("note", ""),
+                    **{f"{kind}_result": results.get(kind, "") for kind in STAGE_COLUMNS},
+                )
+            round_end = _date(item.get("status_valid_until"))
             for entry in item.get("awards", []):
-                cluster = self.get(Cluster, slug=entry["cluster"])
-                self.upsert(
-                    StatusAward,
-                    {"cluster": cluster, "round": round_},
-                    {
-                        "kind": entry.get("kind", StatusAward.Kind.GRANTED),
-                        "application": applications[cluster.pk]
-                        if entry.get("application")
-                        else None,
-                        "certificate_date": _date(entry.get("certificate_date")),
-                        "valid_from": _date(entry.get("valid_from", entry.get("certificate_date"))),
-                        "valid_until": _date(entry.get("valid_until"))
-                        or round_.status_valid_until
-                        or _default_end(entry),
-                        "dates_estimated": entry.get("dates_estimated", False),
-                        "note": entry.get("note", ""),
-                    },
+                certificate = _date(entry.get("certificate_date"))
+                awards.add(
+                    cluster=self.name("cluster", entry["cluster"]),
+                    round=item["name"],
+                    kind=entry.get("kind", "granted"),
+                    certificate_date=certificate,
+                    valid_from=_date(entry.get("valid_from", entry.get("certificate_date"))),
+                    valid_until=_date(entry.get("valid_until"))
+                    or round_end
+                    or (status_end_for(certificate) if certificate else None),
+                    dates_estimated=entry.get("dates_estimated", False),
+                    note=entry.get("note", ""),
                 )
+        return rounds, stages, applications, awards
 
-    def people_and_events(self, data):
-        for item in data["person"]:
-            person = self.upsert(
-                Person,
-                {"name": item["name"]},
-                {"email": item.get("email", ""), "phone": item.get("phone", "")},
-            )
-            for role in item.get("roles", []):
-                self.upsert(
-                    PersonRole,
-                    {
-                        "person": person,
-                        "role": role["role"],
-                        "cluster": self.optional(Cluster, role.get("cluster")),
-                        "institution": self.optional(Institution, role.get("institution")),
-                    },
-                    {"title": role.get("title", ""), "year": role.get("year")},
-                )
-        for item in data["project"]:
-            project = self.upsert(
-                Project,
-                {"slug": item["slug"]},
-                {
-                    "name": item["name"],
-                    "programme": item.get("programme", ""),
-                    "topic": item.get("topic", ""),
-                    "description": item.get("description", ""),
-                    "website": item.get("website", ""),
-                },
-            )
-            self.set_m2m(
-                project.clusters,
-                [self.get(Cluster, slug=slug) for slug in item.get("clusters", [])],
-            )
-        for item in data["event"]:
-            event = self.upsert(
-                Event,
-                {"slug": item["slug"]},
-                {
-                    "title": item["title"],
-                    "kind": item["kind"],
-                    "start_date": _date(item["start_date"]),
-                    "end_date": _date(item.get("end_date")),
-                    "venue": item.get("venue", ""),
-                    "city": item.get("city", ""),
-                    "country": item.get("country", "PL"),
-                    "organiser": self.optional(Institution, item.get("organiser")),
-                    "part_of": self.optional(Event, item.get("part_of")),
-                    "round": self.optional(Round, item.get("round")),
-                    "project": self.optional(Project, item.get("project")),
-                    "description": item.get("description", ""),
-                    "website": item.get("website", ""),
-                },
-            )
-            self.set_m2m(
-                event.clusters, [self.get(Cluster, slug=slug) for slug in item.get("clusters", [])]
-            )
-            for entry in item.get("participants", []):
-                self.upsert(
-                    Participation,
-                    {
-                        "event": event,
-                        "person": self.get(Person, name=entry["person"]),
-                        "role": entry["role"],
-                    },
-                    {
-                        "title": entry.get("title", ""),
-                        "cluster": self.optional(Cluster, entry.get("cluster")),
-                        "institution": self.optional(Institution, entry.get("institution")),
-                    },
-                )
+    def organisation(self, entry):
+        if entry.get("cluster"):
+            return self.name("cluster", entry["cluster"])
+        return self.name("institution", entry.get("institution"))
 
+    def people(self, items):
+        sheet = _Sheet("people")
+        for item in items:
+            sheet.add(
+                name=item["name"],
+                email=item.get("email", ""),
+                phone=item.get("phone", ""),
+                roles=[
+                    (role["role"], self.organisation(role), role.get("title", ""), role.get("year"))
+                    for role in item.get("roles", [])
+                ],
+            )
+        return sheet
 
-def _default_end(entry):
-    certificate = _date(entry.get("certificate_date"))
-    return status_end_for(certificate) if certificate else None
+    def projects(self, items):
+        sheet = _Sheet("projects")
+        for item in items:
+            sheet.add(
+                slug=item["slug"],
+                name=item["name"],
+                programme=item.get("programme", ""),
+                topic=item.get("topic", ""),
+                description=item.get("description", ""),
+                website=item.get("website", ""),
+            )
+            sheet.rows[-1]["Klastry partnerskie"] = self.cluster_names(item)
+        return sheet
+
+    def cluster_names(self, item):
+        return "; ".join(sorted(self.name("cluster", slug) for slug in item.get("clusters", [])))
+
+    def events(self, items):
+        sheet = _Sheet("events")
+        for item in items:
+            sheet.add(
+                slug=item["slug"],
+                title=item["title"],
+                kind=item["kind"],
+                start_date=_date(item["start_date"]),
+                end_date=_date(item.get("end_date")),
+                venue=item.get("venue", ""),
+                city=item.get("city", ""),
+                country=item.get("country", "PL"),
+                organiser=self.name("institution", item.get("organiser")),
+                part_of=item.get("part_of", ""),
+                round=self.name("round", item.get("round")),
+                project=self.name("project", item.get("project")),
+                participants=[
+                    (
+                        entry["person"],
+                        entry["role"],
+                        self.organisation(entry),
+                        entry.get("title", ""),
+                    )
+                    for entry in item.get("participants", [])
+                ],
+                description=item.get("description", ""),
+                website=item.get("website", ""),
+            )
+            sheet.rows[-1]["Klastry"] = self.cluster_names(item)
+        return sheet
 
 
 @transaction.atomic
 def load_registry_data(directory=DATA_DIR):
-    """Load every data file in `directory`; all or nothing."""
+    """Load every data file in `directory` through the import engine; all or nothing."""
     return _Loader(directory).load()
