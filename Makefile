@@ -57,8 +57,11 @@ test-programs:
 		fi; \
 	fi
 
+# Every core runs tests (pytest-xdist), then the load test runs alone: it measures
+# answers under load, and the other cores' tests would be load of their own.
 test: install test-programs
 	cd "$(ROOT)" && $(BIN)/python -m pytest $(PYTEST_ARGS)
+	cd "$(ROOT)" && $(BIN)/python -m pytest -m load -n 0
 
 lint: install
 	cd "$(ROOT)" && $(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -1,4 +1,5 @@
 import datetime
+import os
 
 import pytest
 import time_machine
@@ -37,3 +38,16 @@ def builtin_registry(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield load_registry_data()
         transaction.set_rollback(True)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Load tests measure answers under load: never beside other tests on other cores.
+
+    `make test` runs them alone afterwards (`pytest -m load -n 0`).
+    """
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    kept = [item for item in items if item.get_closest_marker("load") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
