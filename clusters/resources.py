@@ -576,6 +576,7 @@ class ApplicationResource(ClusterRoundKeyMixin, RegistryResource):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        self._stages = {}  # round id -> {kind: stage}, read once a file
         for stage_kind, label in STAGE_COLUMNS.items():
             for part, suffix, widget in (
                 ("result", "wynik", STAGE_RESULT_WIDGET),
@@ -604,10 +605,9 @@ class ApplicationResource(ClusterRoundKeyMixin, RegistryResource):
 
     def stages_of(self, round_):
         """{kind: stage} of a round, read once a file."""
-        cache = self.__dict__.setdefault("_stages", {})
-        if round_.pk not in cache:
-            cache[round_.pk] = {s.kind: s for s in round_.stages.all()}
-        return cache[round_.pk]
+        if round_.pk not in self._stages:
+            self._stages[round_.pk] = {s.kind: s for s in round_.stages.all()}
+        return self._stages[round_.pk]
 
     @staticmethod
     def _stage_values(values, stage_kind):

@@ -74,10 +74,11 @@ def choice(attribute, column_name, choices, blank=False):
 class RegistryResource(resources.Resource):
     """Base for every kind: its columns, natural keys and writes, as the engine's hooks.
 
-    The defaults fit a kind keyed by slug, else by name ignoring case, whose new
-    rows are inserted in bulk with their audit records (or saved one by one when
-    the model's own save() fills something in), and whose related columns are
-    written after the row by `set_<name>` methods. Kinds override what differs.
+    The defaults fit a kind keyed by slug, else by name ignoring case, checked in
+    memory against the registry's constraints, whose new rows are inserted in bulk
+    with their audit records (a model whose save() fills fields in says so in its
+    fill_derived_fields()), and whose related columns are written after the row by
+    `set_<name>` methods. Kinds override what differs.
     """
 
     #: A short, stable name: the KIND of `import_csv KIND` (not `kind`, which is a column).
