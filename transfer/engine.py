@@ -100,7 +100,9 @@ class Import:
                     for values in self.dataset[start : start + BATCH_ROWS]
                 ]
                 self.read_batch(start, records)
-                if not self.dry_run:
+                if self.dry_run:
+                    self.pending = []  # checked, and not kept: memory stays one batch's
+                else:
                     self.write_pending()
             if self.failed or self.dry_run:
                 transaction.set_rollback(True)
