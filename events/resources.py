@@ -42,6 +42,8 @@ class ClusterNamesWidget(TextWidget):
 class CountryWidget(TextWidget):
     """A country by ISO code ('ES') or English name ('Spain'); written as the code."""
 
+    validates_choices = True
+
     def clean(self, value, row=None, **kwargs):
         text = squash_spaces(str(value or "")) or "PL"
         if text.upper() in dict(countries):

@@ -238,8 +238,15 @@ class RegistryResource(resources.Resource):
             and field.is_cached(instance)
             and getattr(field.get_cached_value(instance), "pk", None) is not None
         }
+        # Choices a column's widget only lets through need no second check (a
+        # country field's check walks every country, for every row).
+        checked = {
+            column.attribute
+            for _name, column in engine.columns
+            if getattr(column.widget, "validates_choices", False)
+        }
         try:
-            instance.clean_fields(exclude=exclude | looked_up)
+            instance.clean_fields(exclude=exclude | looked_up | checked)
         except ValidationError as error:
             engine.add_errors(row, record, error)
         try:

@@ -103,6 +103,9 @@ class BooleanWidget(widgets.Widget):
 class ChoiceWidget(widgets.Widget):
     """A choice by its stored value or its label in Polish or English, any case or accents."""
 
+    #: clean() gives only valid choices: the field need not check them again, row by row.
+    validates_choices = True
+
     def __init__(self, choices, blank=False, prefixes=()):
         self.choices = list(choices)
         self.blank = blank
