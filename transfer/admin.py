@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import Format
 
+from .engine import decide_slash_dates
 from .service import check_headers, template_file
 from .spreadsheets import ImportFileError, read_table, write_csv, write_xlsx
 
@@ -39,7 +40,9 @@ class SpreadsheetImport(Format):
     def create_dataset(self, in_stream):
         dataset = read_table(in_stream)
         if self.resource_class is not None:
-            check_headers(self.resource_class(), dataset.headers)
+            resource = self.resource_class()
+            check_headers(resource, dataset.headers)
+            decide_slash_dates(resource, dataset)
         return dataset
 
     def is_binary(self):

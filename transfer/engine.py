@@ -28,6 +28,8 @@ from import_export.results import Error, InvalidRow, Result, RowResult
 from core.pagecache import bump_data_version, one_bump_for_all
 
 from .bulk import create_objects, insert_history
+from .spreadsheets import ImportFileError
+from .widgets import DateWidget, slash_order
 
 #: The header is row 1 of the spreadsheet: data row n is spreadsheet row n + 1.
 HEADER_ROW = 1
@@ -35,6 +37,22 @@ HEADER_ROW = 1
 BATCH_ROWS = 1000
 #: Rows the admin's preview shows; the rest are counted, not kept.
 PREVIEW_ROWS = 100
+
+
+def decide_slash_dates(resource, dataset):
+    """Tell each date column of `resource` how the file writes its slash dates.
+
+    Raises ImportFileError naming a column whose slash dates prove neither order, or both.
+    """
+    headers = dataset.headers or []
+    for column in resource.fields.values():
+        if isinstance(column.widget, DateWidget) and column.column_name in headers:
+            try:
+                column.widget.slash_order = slash_order(
+                    column.column_name, dataset[column.column_name]
+                )
+            except ValueError as error:
+                raise ImportFileError(str(error)) from None
 
 
 @dataclass
@@ -91,6 +109,8 @@ class Import:
 
     # --- the whole file ----------------------------------------------------------
     def run(self):
+        # Before anything is read: a date column whose slash dates prove nothing is refused.
+        decide_slash_dates(self.resource, self.dataset)
         with transaction.atomic(), one_bump_for_all():
             self.resource.load_indexes(self)
             headers = self.dataset.headers

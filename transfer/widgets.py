@@ -17,7 +17,50 @@ from import_export import widgets
 
 from core.text import compact_digits, fold, squash_spaces
 
-DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%y")
+DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%y")
+# 06/01/2022 is 6 January in Poland and June 6th in an English spreadsheet.
+SLASH_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+SLASH_FORMATS = {"day_first": "%d/%m/%Y", "month_first": "%m/%d/%Y"}
+
+
+def slash_order(column, values):
+    """Which part of the column's slash dates is the day, as the file itself proves it.
+
+    A first part above 12 proves day-first, a second part above 12 month-first. None
+    when the column has no slash dates; ValueError when it proves neither or both.
+    """
+    day_first = month_first = example = None
+    for value in values:
+        match = SLASH_DATE.match(value) if isinstance(value, str) else None
+        if match is None:
+            continue
+        example = example or match.group(0).strip()
+        first, second = int(match.group(1)), int(match.group(2))
+        if first > 12:
+            day_first = day_first or match.group(0).strip()
+        if second > 12:
+            month_first = month_first or match.group(0).strip()
+    if example is None:
+        return None
+    if day_first and month_first:
+        raise ValueError(
+            _(
+                "The column “%(column)s” has dates with slashes written day first "
+                "(“%(day_first)s”) and month first (“%(month_first)s”). Write its dates "
+                "as dd.mm.yyyy, for example 06.01.2022."
+            )
+            % {"column": column, "day_first": day_first, "month_first": month_first}
+        )
+    if not (day_first or month_first):
+        raise ValueError(
+            _(
+                "The column “%(column)s” has dates with slashes (“%(example)s”) that do not "
+                "show whether the day or the month comes first. Write its dates as "
+                "dd.mm.yyyy, for example 06.01.2022."
+            )
+            % {"column": column, "example": example}
+        )
+    return "day_first" if day_first else "month_first"
 
 
 def _blank(value):
@@ -25,6 +68,15 @@ def _blank(value):
 
 
 class DateWidget(widgets.Widget):
+    """dd.mm.yyyy, yyyy-mm-dd, dd-mm-yyyy or an XLSX date; slash dates as the file proves.
+
+    `slash_order` is set for a file's column from its values (see slash_order()); a
+    slash date whose order neither its column nor the value itself proves is refused,
+    never guessed.
+    """
+
+    slash_order = None
+
     def clean(self, value, row=None, **kwargs):
         if _blank(value):
             return None
@@ -33,6 +85,25 @@ class DateWidget(widgets.Widget):
         if isinstance(value, datetime.date):
             return value
         text = str(value).strip()
+        match = SLASH_DATE.match(text)
+        if match:
+            order = self.slash_order
+            if order is None:
+                # No column to prove the order (a date inside a list cell): the value may.
+                first, second = int(match.group(1)), int(match.group(2))
+                if first > 12 >= second:
+                    order = "day_first"
+                elif second > 12 >= first:
+                    order = "month_first"
+                else:
+                    raise ValueError(
+                        _("“%(value)s” could be read day first or month first; write dd.mm.yyyy.")
+                        % {"value": text}
+                    )
+            try:
+                return datetime.datetime.strptime(text, SLASH_FORMATS[order]).date()
+            except ValueError:
+                pass
         for date_format in DATE_FORMATS:
             try:
                 return datetime.datetime.strptime(text, date_format).date()
