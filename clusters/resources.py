@@ -7,6 +7,8 @@ import re
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from stdnum.pl import nip as nip_number
+from stdnum.pl import regon as regon_number
 
 from core.dates import today
 from core.text import compact_digits, squash_spaces
@@ -279,9 +281,9 @@ class CoordinatorResource(RegistryResource):
     name = text("name", "Nazwa")
     slug = text("slug", "Identyfikator")
     legal_form = choice("legal_form", "Forma prawna", Coordinator.LegalForm.choices)
-    nip = Column("nip", "NIP", DigitsWidget())
-    regon = Column("regon", "REGON", DigitsWidget())
-    krs = Column("krs", "KRS", DigitsWidget())
+    nip = Column("nip", "NIP", DigitsWidget((10,), nip_number.is_valid))
+    regon = Column("regon", "REGON", DigitsWidget((9, 14), regon_number.is_valid))
+    krs = Column("krs", "KRS", DigitsWidget((10,)))
     street = text("street", "Ulica i numer")
     postal_code = text("postal_code", "Kod pocztowy")
     city = text("city", "Miejscowość")
@@ -316,7 +318,7 @@ class ClusterResource(ClusterImportHooks, RegistryResource):
     voivodeship = Column("voivodeship", "Województwo", voivodeship_widget())
     specialisations = RelatedColumn("Specjalizacje", NameListWidget())
     coordinator = RelatedColumn("Koordynator")
-    coordinator_nip = RelatedColumn("NIP koordynatora", DigitsWidget())
+    coordinator_nip = RelatedColumn("NIP koordynatora", DigitsWidget((10,), nip_number.is_valid))
     coordinator_since = RelatedColumn("Koordynator od", DateWidget())
     former_names = RelatedColumn("Dawne nazwy", PeriodListWidget())
     member_counts = RelatedColumn("Liczba członków", MemberCountsWidget())

@@ -242,10 +242,33 @@ class TextWidget(widgets.Widget):
 
 
 class DigitsWidget(TextWidget):
-    """NIP, REGON, KRS: '526-025-02-74' and 'PL5260250274' are the same number."""
+    """NIP, REGON, KRS: '526-025-02-74' and 'PL5260250274' are the same number.
+
+    A spreadsheet that took the identifier for a number dropped its leading zeros
+    (012345675 became 12345675): they are put back to one of `lengths` when
+    `is_valid` (the identifier's checksum) proves the padded number, or always when
+    the identifier has no checksum (`is_valid` None: KRS is always written with 10).
+    Anything not proved is left as it came, for the field to refuse.
+    """
+
+    def __init__(self, lengths=(), is_valid=None):
+        self.lengths = tuple(sorted(lengths))
+        self.is_valid = is_valid
+        super().__init__()
 
     def clean(self, value, row=None, **kwargs):
-        return compact_digits(super().clean(value, row, **kwargs))
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # an XLSX number cell: 12345675.0
+        digits = compact_digits(super().clean(value, row, **kwargs))
+        if not digits.isdigit() or not self.lengths:
+            return digits
+        for length in self.lengths:
+            if len(digits) < length:
+                padded = digits.zfill(length)
+                if self.is_valid is None or self.is_valid(padded):
+                    return padded
+                break  # only the nearest length: 8 digits are a REGON of 9, never of 14
+        return digits
 
 
 def pipe_lines(value, fewest, most, message):
