@@ -41,12 +41,13 @@ import random
 import statistics
 import sys
 import tempfile
-import time
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from import_bench import setup_django, timed  # noqa: E402  (bench/ is this script's folder)
 
 ADJECTIVES = [
     "Śląski",
@@ -785,19 +786,6 @@ def check_choices():
 # --- measuring -------------------------------------------------------------------
 
 
-def setup_django(database_url):
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kkkregistry.settings")
-    os.environ.setdefault("SECRET_KEY", "bench-" + "k" * 60)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-
-
 def clear(model):
     """Delete the kind's rows and their audit records with plain DELETEs (no signals)."""
     from django.db import transaction
@@ -819,12 +807,6 @@ def bare_bulk_create(data, model, build, context):
         model.objects.bulk_create(objects, batch_size=1000)
         transaction.set_rollback(True)
     return len(rows)
-
-
-def timed(function, *args):
-    start = time.perf_counter()
-    result = function(*args)
-    return result, time.perf_counter() - start
 
 
 def import_rows(kind, data, size):
