@@ -406,8 +406,13 @@ class StageResultFormSet(PreloadedChoicesFormSet):
     """Stage results of one application: only its round's stages, decided in order."""
 
     def __init__(self, *args, instance=None, **kwargs):
+        stage = self.form.base_fields["stage"]
         if instance is not None and instance.round_id:
-            self.form.base_fields["stage"].queryset = instance.round.stages.all()
+            stage.queryset = instance.round.stages.all()
+        else:
+            # A new application has no round yet: each stage says whose it is.
+            stage.queryset = models.EvaluationStage.objects.select_related("round")
+            stage.label_from_instance = lambda choice: f"{choice.round} – {choice}"
         super().__init__(*args, instance=instance, **kwargs)
 
     def full_clean(self):

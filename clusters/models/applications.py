@@ -117,9 +117,12 @@ class StageResult(models.Model):
         return f"{self.application}: {self.stage}"
 
     def clean(self):
-        if not (self.stage_id and self.application_id):
+        # The application may be unsaved yet (a new one with its results in one form).
+        cached = type(self).application.is_cached(self)
+        application = self.application if self.application_id or cached else None
+        if not (self.stage_id and application is not None):
             return
-        if self.stage.round_id != self.application.round_id:
+        if self.stage.round_id != application.round_id:
             raise ValidationError(
                 {"stage": _("The stage belongs to another round than the application.")}
             )
