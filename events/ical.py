@@ -52,7 +52,9 @@ def event_lines(event, stamp, url, domain):
     )
     lines = [
         "BEGIN:VEVENT",
-        f"UID:event-{event.pk}@{domain}",
+        # The slug, not the row's id or the host that served the feed: a calendar keeps
+        # recognising the event after a restore from the CSV backup or a new address.
+        f"UID:event-{event.slug}@{domain}",
         f"DTSTAMP:{stamp}",
         f"DTSTART;VALUE=DATE:{date_value(event.start_date)}",
         # DTEND of an all-day event is the day after the last one (exclusive).

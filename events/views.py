@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -55,7 +56,7 @@ def calendar_feed(request):
         events,
         now=timezone.now(),
         absolute_url=lambda event: request.build_absolute_uri(event.get_absolute_url()),
-        domain=request.get_host().split(":")[0],
+        domain=settings.CALENDAR_UID_DOMAIN,
         name=_("National Key Clusters: events"),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

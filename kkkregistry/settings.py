@@ -47,6 +47,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # Public pages are re-rendered after any data change whatever this is; it only bounds
 # how long an unchanged page stays in memory. 0 turns the page cache off.
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", 3600))
+# The right-hand side of every calendar event's UID: the same whatever host serves the feed.
+CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "rejestr-kkk")
 # ---------------------------------------------------------------------------
 
 if not SECRET_KEY:

@@ -86,3 +86,22 @@ def test_dtstamp_is_a_utc_date_time(feed):
         line for line in feed.content.decode().split("\r\n") if line.startswith("DTSTAMP:")
     )
     assert len(stamp) == len("DTSTAMP:20261124T120000Z") and stamp.endswith("Z")
+
+
+def test_uids_stay_the_same_whatever_host_serves_the_feed_and_after_a_restore(client):
+    from events.models import Event
+    from transfer.service import export_file, import_file
+
+    EventFactory(title="Gala KKK", slug="gala-kkk-2023", start_date=D(2023, 1, 23))
+
+    def uids(**headers):
+        body = unfold(client.get("/wydarzenia/kalendarz.ics", **headers).content.decode())
+        return [line for line in body.split("\r\n") if line.startswith("UID:")]
+
+    first = uids()
+    assert first == ["UID:event-gala-kkk-2023@rejestr-kkk"]
+    assert uids(HTTP_HOST="127.0.0.1") == first
+    backup = export_file("events")
+    Event.objects.all().delete()
+    assert import_file("events", backup).new == 1
+    assert uids() == first
