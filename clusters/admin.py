@@ -314,7 +314,14 @@ class RoundApplicationInline(ReadOnlyTabularInline):
 @admin.register(models.Round)
 class RoundAdmin(RegistryImportExportMixin, RegistryAdmin):
     resource_classes = [resources.RoundResource]
-    list_display = ["name", "kind", "year", "organiser", "gala_date", "status_valid_until"]
+    list_display = [
+        "name",
+        "kind",
+        "year",
+        "organiser_of_the_day",
+        "gala_date",
+        "status_valid_until",
+    ]
     list_filter = ["kind", "year"]
     list_select_related = ["organiser"]
     search_fields = ["name"]
@@ -358,6 +365,15 @@ class RoundAdmin(RegistryImportExportMixin, RegistryAdmin):
     ]
     inlines = [StageInline, RoundApplicationInline]
     actions = ["grant_status"]
+
+    def get_queryset(self, request):
+        # The organiser's names over time, read once for the list, not once a round.
+        return super().get_queryset(request).prefetch_related("organiser__names")
+
+    @admin.display(description=_("organiser"), ordering="organiser__name")
+    def organiser_of_the_day(self, round_):
+        """The organiser under the name it had when the round was held."""
+        return round_.organiser_name()
 
     @admin.display(description=_("results"))
     def figures(self, round_):

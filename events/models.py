@@ -160,6 +160,10 @@ class Event(models.Model):
         if not self.slug:
             self.slug = slug_for(type(self), f"{self.title} {self.start_date:%Y}")
 
+    def organiser_name(self):
+        """The organiser as it was called on the event's day (ministries are renamed)."""
+        return self.organiser.name_on(self.start_date) if self.organiser_id else ""
+
     @property
     def last_day(self):
         return self.end_date or self.start_date
@@ -214,3 +218,7 @@ class Participation(models.Model):
 
     def __str__(self):
         return f"{self.person} ({self.get_role_display()})"
+
+    def institution_name(self):
+        """The institution as it was called on the event's day."""
+        return self.institution.name_on(self.event.start_date) if self.institution_id else ""

@@ -39,7 +39,9 @@ def event_detail(request, slug):
         .prefetch_related(
             Prefetch(
                 "participations",
-                queryset=Participation.objects.select_related("person", "cluster", "institution"),
+                queryset=Participation.objects.select_related(
+                    "person", "cluster", "institution"
+                ).prefetch_related("institution__names"),
             ),
             Prefetch("clusters", queryset=Cluster.objects.published().order_by("sort_key")),
             Prefetch("parts", queryset=Event.objects.published().order_by("start_date")),
