@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from .text import slug_for, squash_spaces
@@ -11,8 +12,12 @@ class NaturalKeyQuerySet(models.QuerySet):
     """
 
     def by_name(self, name):
-        """Rows called `name`, ignoring case (a model with former names widens this)."""
-        return self.filter(name__iexact=name)
+        """Rows called `name`, ignoring case (a model with former names widens this).
+
+        Lower() rather than iexact: SQLite's LIKE folds only ASCII, and the registry's
+        lower() (core.apps) folds Ł and Ś as PostgreSQL does and as natural_key_index.
+        """
+        return self.alias(lowered=Lower("name")).filter(lowered=name.lower())
 
     def natural_key_index(self):
         """({slug: row}, {lowered name: row}) of every row, for lookups by the thousand.

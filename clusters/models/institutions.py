@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -15,9 +16,13 @@ class InstitutionQuerySet(NaturalKeyQuerySet):
 
     def by_name(self, name):
         """Institutions called `name` now or formerly (ministries are renamed)."""
-        return self.filter(
-            models.Q(name__iexact=name) | models.Q(names__name__iexact=name)
-        ).distinct()
+        lowered = name.lower()
+        former = InstitutionName.objects.alias(lowered=Lower("name")).filter(
+            institution=models.OuterRef("pk"), lowered=lowered
+        )
+        return self.alias(lowered=Lower("name")).filter(
+            models.Q(lowered=lowered) | models.Exists(former)
+        )
 
 
 class Institution(models.Model):

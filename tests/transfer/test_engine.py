@@ -105,3 +105,18 @@ def test_an_applications_file_without_a_stage_s_columns_leaves_that_stage_s_resu
     assert results["formal"].result == "passed"
     assert results["parametric"].points == 128
     assert list(results["parametric"].expert_scores.values_list("points", flat=True)) == [60]
+
+
+@pytest.mark.parametrize("rows", [1, 250])
+def test_a_name_is_found_whatever_the_case_of_its_polish_letters_in_small_and_large_files(rows):
+    from clusters.models import Round
+    from tests.factories import InstitutionFactory
+
+    InstitutionFactory(name="Urząd Marszałkowski Województwa Łódzkiego")
+    lines = ["Nazwa;Rodzaj;Rok;Organizator"] + [
+        f"Konkurs {n};renewal;2024;URZĄD MARSZAŁKOWSKI WOJEWÓDZTWA ŁÓDZKIEGO" for n in range(rows)
+    ]
+    report = import_file("rounds", "\n".join(lines).encode())
+    assert (report.new, report.errors) == (rows, [])
+    organisers = set(Round.objects.values_list("organiser__name", flat=True))
+    assert organisers == {"Urząd Marszałkowski Województwa Łódzkiego"}
