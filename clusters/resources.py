@@ -5,6 +5,7 @@ file format, documented in docs/csv-formats.md, not translated per user."""
 import datetime
 import re
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from stdnum.pl import nip as nip_number
@@ -604,6 +605,43 @@ class ApplicationResource(ClusterRoundKeyMixin, RegistryResource):
                 errors[f"{stage_kind}_result"] = _(
                     "The round “%(round)s” has no stage “%(stage)s”."
                 ) % {"round": application.round, "stage": EvaluationStage.Kind(stage_kind).label}
+        if not errors:
+            self.check_stage_results(application, values, stages, errors)
+
+    def check_stage_results(self, application, values, stages, errors):
+        """The row's stage results checked as they will be saved: points, stage order.
+
+        Checked here, with the row, so that a preview finds what the write would refuse.
+        """
+        existing = (
+            {result.stage.kind: result for result in application.stage_results.all()}
+            if application.pk
+            else {}
+        )
+        merged = {}  # kind -> (result, points) once the row is written
+        for kind in stages:
+            old = existing.get(kind)
+            result = old.result if old else StageResult.Result.PENDING
+            points = old.points if old else None
+            if f"{kind}_result" in values:
+                result = values[f"{kind}_result"] or StageResult.Result.PENDING
+            if f"{kind}_points" in values:
+                points = values[f"{kind}_points"]
+            merged[kind] = (result, points)
+        passed = {stages[k].pk for k, (result, _p) in merged.items() if result == "passed"}
+        for kind, stage in stages.items():
+            if not any(f"{kind}_{part}" in values for part in STAGE_PARTS):
+                continue
+            result, points = merged[kind]
+            candidate = StageResult(application=application, stage=stage, result=result)
+            candidate.points = points
+            candidate.passed_stage_ids = passed - {stage.pk}
+            try:
+                candidate.clean()
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    part = "points" if field == "points" else "result"
+                    errors[f"{kind}_{part}"] = messages[0]
 
     def stages_of(self, round_):
         """{kind: stage} of a round, read once a file."""

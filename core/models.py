@@ -11,13 +11,17 @@ class NaturalKeyQuerySet(models.QuerySet):
     `get_by_natural_key` is Django's name for the lookup loaddata uses too.
     """
 
+    def by_current_name(self, name):
+        """Rows whose name today is `name`, ignoring case."""
+        return self.alias(lowered=Lower("name")).filter(lowered=name.lower())
+
     def by_name(self, name):
         """Rows called `name`, ignoring case (a model with former names widens this).
 
         Lower() rather than iexact: SQLite's LIKE folds only ASCII, and the registry's
         lower() (core.apps) folds Ł and Ś as PostgreSQL does and as natural_key_index.
         """
-        return self.alias(lowered=Lower("name")).filter(lowered=name.lower())
+        return self.by_current_name(name)
 
     def natural_key_index(self):
         """({slug: row}, {lowered name: row}) of every row, for lookups by the thousand.
@@ -49,14 +53,20 @@ class NaturalKeyQuerySet(models.QuerySet):
         would and recorded in its history as made by `history_user`.
         """
         key = squash_spaces(str(key or ""))
-        has_slug = any(f.name == "slug" for f in self.model._meta.fields)
-        found = key and ((has_slug and self.filter(slug=key).first()) or self.by_name(key).first())
+        names = {f.name for f in self.model._meta.fields}
+        # The slug, then a current name, then any other (a former one): the order
+        # natural_key_index() answers in, so the size of a file never changes a match.
+        found = key and (
+            ("slug" in names and self.filter(slug=key).first())
+            or ("name" in names and self.by_current_name(key).first())
+            or self.by_name(key).first()
+        )
         if found:
             return found
         if not (create and key):
             raise self.model.DoesNotExist(key)
         new = self.model(name=key)
-        if has_slug:
+        if "slug" in names:
             new.slug = slug_for(self.model, key)
         new.full_clean()
         new._history_user, new._change_reason = history_user, change_reason

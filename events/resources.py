@@ -200,8 +200,12 @@ class EventResource(RegistryLookups, RegistryResource):
         if isinstance(self.keys.get("slug:" + slug), tuple):
             # A gala in an earlier row of this file: written now, so the panel finds it.
             self.engine.write_pending()
-            if self.engine.failed:
-                return None  # nothing can be written; the file is refused for its errors
+            try:
+                return self.lookup(Event, slug, _("There is no event “%(value)s”."))
+            except ValueError:
+                # The gala's row was checked but not written: the file has errors, or a
+                # dry run left an earlier batch unwritten. The reference itself is sound.
+                return None
         return self.lookup(Event, slug, _("There is no event “%(value)s”."))
 
     def set_clusters(self, event, clusters):

@@ -67,7 +67,9 @@ def _copy(connection, meta, fields, by_column, returning):
             keys = [key for (key,) in cursor.fetchall()]
             fields, by_column = [meta.pk, *fields], [keys, *by_column]
         columns = ", ".join(quote(field.column) for field in fields)
-        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+        # The driver's own cursor: its errors are made Django's (IntegrityError…) here.
+        copy_sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+        with connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
             for row in zip(*by_column, strict=True):
                 copy.write_row(row)
     return keys

@@ -111,8 +111,10 @@ class Rule:
             own = self.constraint.violation_error_message
             if own and own != self.constraint.default_violation_error_message:
                 return self.constraint.get_violation_error_message()
-            return instance.unique_error_message(type(instance), self.attnames_as_fields(instance))
-        return instance.unique_error_message(type(instance), (self.field.name,))
+            fields = self.attnames_as_fields(instance)
+        else:
+            fields = (self.field.name,)
+        return instance.unique_error_message(type(instance), fields).messages[0]
 
     def attnames_as_fields(self, instance):
         by_attname = {f.attname: f.name for f in instance._meta.concrete_fields}

@@ -254,14 +254,15 @@ class Import:
         try:
             # A savepoint: after a failed write the rest of the file is still checked.
             with transaction.atomic():
-                new = [row for row in rows if row.import_type == RowResult.IMPORT_TYPE_NEW]
-                if new:
-                    self.resource.write_new(self, new)
-                    self.written = True
+                # Changed rows first: a new row may take a name a changed row gave up.
                 for row in rows:
                     if row.import_type == RowResult.IMPORT_TYPE_UPDATE:
                         self.resource.write_changed(self, row)
                         self.written = True
+                new = [row for row in rows if row.import_type == RowResult.IMPORT_TYPE_NEW]
+                if new:
+                    self.resource.write_new(self, new)
+                    self.written = True
         except (DatabaseError, ValidationError) as error:
             # A clashing row another session wrote since the file was read, a full disk.
             message = _("The database refused the import (%(error)s); nothing was written.") % {

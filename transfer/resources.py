@@ -220,7 +220,7 @@ class RegistryResource(resources.Resource):
         exclude = set(errors)
         if found:
             exclude |= {f.name for f in instance._meta.fields if f.name not in given}
-        self.validate(engine, row, record, instance, exclude)
+        self.validate(engine, row, record, instance, exclude, failed=set(errors))
         row.instance = instance
         if not row.errors:
             self.claim(engine, row, record, old_keys)
@@ -228,8 +228,13 @@ class RegistryResource(resources.Resource):
     def prepare_instance(self, instance, values, errors):
         """Set attributes that come from related columns before validation (foreign keys)."""
 
-    def validate(self, engine, row, record, instance, exclude):
-        """full_clean(), with uniqueness checked against the file's index, not by queries."""
+    def validate(self, engine, row, record, instance, exclude, failed=frozenset()):
+        """full_clean(), with uniqueness checked against the file's index, not by queries.
+
+        `exclude` skips the field checks of fields the file leaves out (they hold the
+        registry's values); constraints are judged on the whole row all the same, as
+        the database will, except for the `failed` fields already reported.
+        """
         # A foreign key set from a row this file looked up exists: no query to prove it.
         looked_up = {
             field.name
@@ -253,11 +258,11 @@ class RegistryResource(resources.Resource):
             instance.clean()
         except ValidationError as error:
             engine.add_errors(row, record, error)
-        for error in self.unique.check(instance, exclude):
+        for error in self.unique.check(instance, failed):
             engine.add_errors(row, record, error)
         owner = instance.pk or ("row", row.number)
         for field_name, message, holder in self.unique.clashes(instance, owner):
-            if field_name in exclude:
+            if field_name in failed:
                 continue
             if isinstance(holder, tuple):
                 message = self.duplicate_message(holder[1])

@@ -260,8 +260,8 @@ class DigitsWidget(TextWidget):
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # an XLSX number cell: 12345675.0
         digits = compact_digits(super().clean(value, row, **kwargs))
-        if not digits.isdigit() or not self.lengths:
-            return digits
+        if not digits.isdigit() or not self.lengths or len(digits) in self.lengths:
+            return digits  # a 9-digit REGON is a REGON, not a 14-digit one short of zeros
         for length in self.lengths:
             if len(digits) < length:
                 padded = digits.zfill(length)
