@@ -67,12 +67,33 @@ def _copy(connection, meta, fields, by_column, returning):
             keys = [key for (key,) in cursor.fetchall()]
             fields, by_column = [meta.pk, *fields], [keys, *by_column]
         columns = ", ".join(quote(field.column) for field in fields)
+        # Binary: no text to format and parse for each value.
+        copy_sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN (FORMAT BINARY)"
         # The driver's own cursor: its errors are made Django's (IntegrityError…) here.
-        copy_sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
         with connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
+            copy.set_types([_binary_type(field, connection) for field in fields])
             for row in zip(*by_column, strict=True):
                 copy.write_row(row)
     return keys
+
+
+# PostgreSQL's column types as psycopg's binary dumpers name them.
+BINARY_TYPES = {
+    "bigint": "int8",
+    "integer": "int4",
+    "smallint": "int2",
+    "boolean": "bool",
+    "date": "date",
+    "timestamp with time zone": "timestamptz",
+    "text": "text",
+    "varchar": "varchar",
+    "numeric": "numeric",
+}
+
+
+def _binary_type(field, connection):
+    db_type = field.rel_db_type(connection) if field.is_relation else field.db_type(connection)
+    return BINARY_TYPES[db_type.split("(")[0].strip()]
 
 
 def _insert(connection, meta, fields, by_column, returning):
