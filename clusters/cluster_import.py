@@ -240,6 +240,10 @@ class ClusterImportHooks:
         self.names[cluster.name.lower()] = self.slugs[cluster.slug] = owner
         if not cluster.pk:
             self.find[cluster.name.lower()] = self.find["slug:" + cluster.slug] = owner
+        # A former name the row gives finds this cluster in later rows too, as it will
+        # in the registry once written.
+        for former in row.extra.get("children", {}).get("former_names", []):
+            self.find.setdefault(former.name.lower(), owner)
 
     # --- writing -----------------------------------------------------------------
     def write_names(self, engine):

@@ -120,3 +120,15 @@ def test_sql_statements_do_not_grow_with_the_number_of_rows():
     unchanged_many, _ = statements(clusters_file(400, start=20))
     assert again.unchanged == 20
     assert unchanged_few == unchanged_many
+
+
+def test_a_former_name_given_in_the_file_finds_that_cluster_in_a_later_row():
+    data = (
+        "Nazwa;Dawne nazwy;Miejscowość\n"
+        "Polski Klaster Budowlany;Wschodni Klaster Budowlany;Lublin\n"
+        "Wschodni Klaster Budowlany;;Lublin\n"
+    ).encode()
+    report = import_file("clusters", data)
+    assert [(e.row, e.column) for e in report.errors] == [(3, "Nazwa")]
+    assert "row 2" in report.errors[0].message
+    assert not Cluster.objects.exists()
