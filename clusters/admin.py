@@ -394,7 +394,7 @@ class RoundAdmin(RegistryImportExportMixin, RegistryAdmin):
     def grant_status(self, request, queryset):
         for round_ in queryset:
             try:
-                awards = grant_status_to_successful_applications(round_)
+                awards = grant_status_to_successful_applications(round_, user=request.user)
             except RegistryError as error:
                 self.message_user(request, str(error), messages.ERROR)
                 continue
@@ -408,6 +408,16 @@ class RoundAdmin(RegistryImportExportMixin, RegistryAdmin):
                     )
                     % {"round": round_, "count": len(awards)},
                     messages.SUCCESS,
+                )
+            elif round_.applications.filter(outcome=models.Application.Outcome.PENDING).exists():
+                self.message_user(
+                    request,
+                    _(
+                        "%(round)s: no status granted: the pending applications have not "
+                        "passed every stage yet."
+                    )
+                    % {"round": round_},
+                    messages.WARNING,
                 )
             else:
                 self.message_user(

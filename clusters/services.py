@@ -14,8 +14,12 @@ class RegistryError(Exception):
     """A change the registry's rules do not allow; the message is shown to the user."""
 
 
-def grant_status_to_successful_applications(round_, certificate_date=None):
-    """Create the StatusAward of every application the round awarded that has none yet.
+def grant_status_to_successful_applications(round_, certificate_date=None, user=None):
+    """Create the StatusAward of every successful application of the round that has none.
+
+    Successful: its outcome says status awarded, or it is still pending and its stage
+    results award it (Application.outcome_by_results); such an application's outcome
+    is then set to awarded, recorded in its history as the grant's doing.
 
     The certificate date defaults to the round's gala (certificates are handed out
     there), else its results date; validity follows from it as in StatusAward.save().
@@ -34,11 +38,26 @@ def grant_status_to_successful_applications(round_, certificate_date=None):
                 )
                 % {"round": round_}
             )
-        successful = (
-            round_.applications.filter(outcome=Application.Outcome.AWARDED, status_award=None)
+        stages = list(round_.stages.order_by("order"))
+        candidates = (
+            round_.applications.filter(
+                outcome__in=[Application.Outcome.AWARDED, Application.Outcome.PENDING],
+                status_award=None,
+            )
             .exclude(cluster__status_awards__round=round_)
-            .select_related("cluster")
+            .select_related("cluster", "round")
+            .prefetch_related("stage_results")
         )
+        successful = []
+        for application in candidates:
+            if application.outcome == Application.Outcome.PENDING:
+                if application.outcome_by_results(stages) != Application.Outcome.AWARDED:
+                    continue
+                application.outcome = Application.Outcome.AWARDED
+                application._history_user = user
+                application._change_reason = _("grant status: every stage passed")
+                application.save(update_fields=["outcome"])
+            successful.append(application)
         kind = (
             StatusAward.Kind.RENEWED
             if round_.kind == Round.Kind.RENEWAL

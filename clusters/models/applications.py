@@ -63,6 +63,30 @@ class Application(models.Model):
     def __str__(self):
         return f"{self.cluster} – {self.round}"
 
+    def outcome_by_results(self, stages):
+        """The outcome the stage results give, or None when the round has no stages.
+
+        Every stage passed (and, where the round sets a threshold, the total points
+        reach it): status awarded. A stage failed, or points below the threshold:
+        rejected. Otherwise the evaluation is still going on: pending. `stages` are
+        the round's, in order (read once for a whole round).
+        """
+        if not stages:
+            return None
+        results = {result.stage_id: result.result for result in self.stage_results.all()}
+        verdicts = [results.get(stage.pk, StageResult.Result.PENDING) for stage in stages]
+        if StageResult.Result.FAILED in verdicts:
+            return self.Outcome.REJECTED
+        if any(verdict != StageResult.Result.PASSED for verdict in verdicts):
+            return self.Outcome.PENDING
+        threshold = self.round.pass_threshold
+        if threshold is not None:
+            if self.total_points is None:
+                return self.Outcome.PENDING
+            if self.total_points < threshold:
+                return self.Outcome.REJECTED
+        return self.Outcome.AWARDED
+
     def has_results(self):
         """Instance twin of `without_results()`, read from prefetched stage results."""
         return self.outcome != self.Outcome.PENDING or any(

@@ -68,3 +68,62 @@ def test_an_explicit_certificate_date_wins_over_the_gala():
     ApplicationFactory(round=round_, outcome="awarded")
     (award,) = grant_status_to_successful_applications(round_, certificate_date=D(2023, 1, 23))
     assert award.certificate_date == D(2023, 1, 23)
+
+
+def passed_every_stage(round_, *, last="passed", total_points=None):
+    from tests.factories import StageFactory, StageResultFactory
+
+    formal = StageFactory(round=round_, order=1, kind="formal")
+    scored = StageFactory(round=round_, order=2, kind="parametric", max_points=150)
+    application = ApplicationFactory(round=round_, outcome="pending", total_points=total_points)
+    StageResultFactory(application=application, stage=formal, result="passed")
+    StageResultFactory(application=application, stage=scored, result=last)
+    return application
+
+
+def test_an_application_whose_every_stage_passed_is_granted_and_its_outcome_recorded(
+    django_user_model,
+):
+    round_ = RoundFactory(gala_date=D(2022, 12, 17))
+    application = passed_every_stage(round_)
+    editor = django_user_model.objects.create_user("redaktor")
+    (award,) = grant_status_to_successful_applications(round_, user=editor)
+    application.refresh_from_db()
+    assert (award.application, application.outcome) == (application, "awarded")
+    record = application.history.first()
+    assert (record.history_user, record.outcome) == (editor, "awarded")
+    # Recorded in the registry's language, Polish, whoever reads it later.
+    assert record.history_change_reason == "nadanie statusu: wszystkie etapy zaliczone"
+
+
+@pytest.mark.parametrize(
+    ("last", "threshold", "points"),
+    [("failed", None, None), ("pending", None, None), ("passed", 100, 99), ("passed", 100, None)],
+)
+def test_no_status_without_every_stage_passed_and_the_threshold_reached(last, threshold, points):
+    round_ = RoundFactory(gala_date=D(2022, 12, 17), max_points=150, pass_threshold=threshold)
+    application = passed_every_stage(round_, last=last, total_points=points)
+    assert grant_status_to_successful_applications(round_) == []
+    application.refresh_from_db()
+    assert application.outcome == "pending"
+
+
+def test_the_threshold_reached_grants_the_status():
+    round_ = RoundFactory(gala_date=D(2022, 12, 17), max_points=150, pass_threshold=100)
+    passed_every_stage(round_, total_points=100)
+    assert len(grant_status_to_successful_applications(round_)) == 1
+
+
+def test_the_admin_says_why_nothing_was_granted(admin_client):
+    from django.urls import reverse
+
+    round_ = RoundFactory(gala_date=D(2022, 12, 17))
+    passed_every_stage(round_, last="pending")
+    response = admin_client.post(
+        reverse("admin:clusters_round_changelist"),
+        {"action": "grant_status", "_selected_action": [round_.pk]},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("have not passed every stage yet" in m for m in messages), messages
