@@ -47,22 +47,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from import_bench import setup_django, timed  # noqa: E402  (bench/ is this script's folder)
+from import_bench import setup_django, timed  # noqa: E402
 
-ADJECTIVES = [
-    "Śląski",
-    "Małopolski",
-    "Pomorski",
-    "Łódzki",
-    "Wielkopolski",
-    "Mazowiecki",
-    "Lubuski",
-    "Podkarpacki",
-    "Świętokrzyski",
-    "Żuławski",
-    "Bałtycki",
-    "Zielony",
-]
+from data import ADJECTIVES  # noqa: E402  (bench/ is this script's folder)
+
 SECTORS = [
     ("Lotnictwo", "Lotniczy", "Aviation"),
     ("Chemia", "Chemiczny", "Chemistry"),

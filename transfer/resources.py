@@ -15,10 +15,8 @@ from import_export import fields, instance_loaders, resources
 from core.text import slug_for, squash_spaces
 
 from .constraints import ConstraintIndex
-from .engine import HEADER_ROW, Import, RowError
+from .engine import Import
 from .widgets import BooleanWidget, ChoiceWidget, DateWidget, IntegerWidget, TextWidget
-
-__all__ = ["HEADER_ROW", "RowError"]
 
 #: From this many rows a file's lookups read the related kind whole (one query) first.
 INDEXED_LOOKUPS_FROM_ROWS = 200
@@ -128,6 +126,14 @@ class RegistryResource(resources.Resource):
         """Natural key -> primary key of every registry row, one query for the file."""
         names = self.key_fields()
         self.unique = ConstraintIndex(self._meta.model)
+        # What the file's columns set, and which of them their widgets already checked
+        # (a choice a widget only lets through): the same for every row of the file.
+        self.given = {column.attribute for _n, column in engine.columns if column.attribute}
+        self.checked_by_widgets = {
+            column.attribute
+            for _name, column in engine.columns
+            if getattr(column.widget, "validates_choices", False)
+        }
         self.keys = {}
         for pk, *values in self._meta.model._default_manager.values_list("pk", *names):
             for key in self.natural_keys(dict(zip(names, values, strict=True))):
@@ -216,10 +222,9 @@ class RegistryResource(resources.Resource):
             engine.add_errors(row, record, ValidationError({key: message}))
         # Fields a file leaves out hold the registry's values, valid already; a field
         # whose column was already found wrong is not reported twice.
-        given = {column.attribute for _n, column in engine.columns if column.attribute}
         exclude = set(errors)
         if found:
-            exclude |= {f.name for f in instance._meta.fields if f.name not in given}
+            exclude |= {f.name for f in instance._meta.fields if f.name not in self.given}
         self.validate(engine, row, record, instance, exclude, failed=set(errors))
         row.instance = instance
         if not row.errors:
@@ -245,13 +250,8 @@ class RegistryResource(resources.Resource):
         }
         # Choices a column's widget only lets through need no second check (a
         # country field's check walks every country, for every row).
-        checked = {
-            column.attribute
-            for _name, column in engine.columns
-            if getattr(column.widget, "validates_choices", False)
-        }
         try:
-            instance.clean_fields(exclude=exclude | looked_up | checked)
+            instance.clean_fields(exclude=exclude | looked_up | self.checked_by_widgets)
         except ValidationError as error:
             engine.add_errors(row, record, error)
         try:

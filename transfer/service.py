@@ -14,7 +14,7 @@ from django.apps import apps
 from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext as _
 
-from .resources import RowError
+from .engine import RowError
 from .spreadsheets import ImportFileError, read_table, write_csv, write_xlsx
 
 FORMATS = {"csv": write_csv, "xlsx": write_xlsx}
