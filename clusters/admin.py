@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.urls import reverse
@@ -11,6 +12,7 @@ from core.admin import (
     ReadOnlyTabularInline,
     RegistryAdmin,
     TabularInline,
+    VersionedForm,
 )
 from core.dates import today
 from core.text import fold
@@ -455,6 +457,27 @@ class StageResultFormSet(PreloadedChoicesFormSet):
             form.instance.passed_stage_ids = passed
         super().full_clean()
 
+    def clean(self):
+        """The application's outcome agrees with the results as this form saves them.
+
+        The application form is validated first, so its instance holds the outcome,
+        points and reason being saved.
+        """
+        super().clean()
+        application = self.instance
+        if not application.round_id:
+            return
+        verdicts = {}
+        for form in self.forms:
+            if not form.is_valid() or self._should_delete_form(form):
+                continue
+            if stage := form.cleaned_data.get("stage"):
+                verdicts[stage.pk] = form.cleaned_data["result"]
+        try:
+            application.check_outcome(list(application.round.stages.all()), verdicts)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["outcome"]) from error
+
 
 class StageResultInline(TabularInline):
     model = models.StageResult
@@ -482,6 +505,21 @@ class ApplicationAdmin(RegistryImportExportMixin, RegistryAdmin):
     list_select_related = ["cluster", "round", "status_award"]
     search_fields = ["cluster__name", "cluster__short_name", "round__name"]
     autocomplete_fields = ["cluster", "round"]
+    fieldsets = [
+        (None, {"fields": ["cluster", "round", "submitted_on"]}),
+        (
+            _("Outcome"),
+            {
+                "description": _(
+                    "The outcome follows the stage results below: status awarded only when "
+                    "every stage passed and the points reach the round's threshold, rejected "
+                    "after a failed stage. A different outcome needs its reason."
+                ),
+                "fields": ["outcome", "outcome_reason", "total_points", "scores_published"],
+            },
+        ),
+        (None, {"fields": ["note"]}),
+    ]
     inlines = [StageResultInline]
 
     @admin.display(description=_("status award"), boolean=True)
@@ -494,9 +532,27 @@ class ExpertScoreInline(TabularInline):
     fields = ["expert_number", "points"]
 
 
+class StageResultForm(VersionedForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        result = self.instance
+        if "result" in cleaned_data and result.pk:
+            # The application's other results as saved, this one as it is about to be.
+            application = result.application
+            verdicts = {r.stage_id: r.result for r in application.stage_results.all()}
+            verdicts[result.stage_id] = cleaned_data["result"]
+            try:
+                application.check_outcome(list(application.round.stages.all()), verdicts)
+            except ValidationError as error:
+                self.add_error("result", error.message_dict["outcome"])
+        return cleaned_data
+
+
 @admin.register(models.StageResult)
 class StageResultAdmin(RegistryAdmin):
     """One stage's result with each expert's points; opened from its application."""
+
+    form = StageResultForm
 
     list_display = ["application", "stage", "result", "points"]
     list_select_related = ["application__cluster", "application__round", "stage"]

@@ -570,6 +570,7 @@ class ApplicationResource(ClusterRoundKeyMixin, RegistryResource):
     round = RelatedColumn("Runda")
     submitted_on = date("submitted_on", "Data złożenia")
     outcome = choice("outcome", "Rozstrzygnięcie", Application.Outcome.choices)
+    outcome_reason = text("outcome_reason", "Powód rozstrzygnięcia")
     total_points = Column("total_points", "Punkty łącznie", DecimalWidget())
     scores_published = boolean("scores_published", "Punkty opublikowane")
     note = text("note", "Uwagi")
@@ -609,7 +610,8 @@ class ApplicationResource(ClusterRoundKeyMixin, RegistryResource):
             self.check_stage_results(application, values, stages, errors)
 
     def check_stage_results(self, application, values, stages, errors):
-        """The row's stage results checked as they will be saved: points, stage order.
+        """The row's stage results checked as they will be saved: points, stage order,
+        and the outcome they give.
 
         Checked here, with the row, so that a preview finds what the write would refuse.
         """
@@ -642,6 +644,15 @@ class ApplicationResource(ClusterRoundKeyMixin, RegistryResource):
                 for field, messages in error.message_dict.items():
                     part = "points" if field == "points" else "result"
                     errors[f"{kind}_{part}"] = messages[0]
+        if errors:
+            return
+        in_order = sorted(stages.values(), key=lambda stage: stage.order)
+        try:
+            application.check_outcome(
+                in_order, {stages[kind].pk: result for kind, (result, _p) in merged.items()}
+            )
+        except ValidationError as error:
+            errors["outcome"] = error.message_dict["outcome"][0]
 
     def stages_of(self, round_):
         """{kind: stage} of a round, read once a file."""

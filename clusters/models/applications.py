@@ -43,6 +43,16 @@ class Application(models.Model):
         default=False,
         help_text=_("Only published scores are shown on the public site."),
     )
+    # A deliberate exception to the stage results (an appeal upheld, a withdrawal of
+    # status) must say why; the reason is kept in the application's history.
+    outcome_reason = models.TextField(
+        _("reason for the outcome"),
+        blank=True,
+        help_text=_(
+            "Required only when the outcome differs from what the stage results give: "
+            "why the exception was made."
+        ),
+    )
     note = models.TextField(_("note"), blank=True)
 
     objects = ApplicationQuerySet.as_manager()
@@ -63,21 +73,24 @@ class Application(models.Model):
     def __str__(self):
         return f"{self.cluster} – {self.round}"
 
-    def outcome_by_results(self, stages):
+    def outcome_by_results(self, stages, verdicts=None):
         """The outcome the stage results give, or None when the round has no stages.
 
         Every stage passed (and, where the round sets a threshold, the total points
         reach it): status awarded. A stage failed, or points below the threshold:
         rejected. Otherwise the evaluation is still going on: pending. `stages` are
-        the round's, in order (read once for a whole round).
+        the round's, in order (read once for a whole round); `verdicts` maps a stage's
+        id to its result as a form or a file is about to save it, None reads the
+        application's saved results.
         """
         if not stages:
             return None
-        results = {result.stage_id: result.result for result in self.stage_results.all()}
-        verdicts = [results.get(stage.pk, StageResult.Result.PENDING) for stage in stages]
-        if StageResult.Result.FAILED in verdicts:
+        if verdicts is None:
+            verdicts = {result.stage_id: result.result for result in self.stage_results.all()}
+        in_order = [verdicts.get(stage.pk, StageResult.Result.PENDING) for stage in stages]
+        if StageResult.Result.FAILED in in_order:
             return self.Outcome.REJECTED
-        if any(verdict != StageResult.Result.PASSED for verdict in verdicts):
+        if any(verdict != StageResult.Result.PASSED for verdict in in_order):
             return self.Outcome.PENDING
         threshold = self.round.pass_threshold
         if threshold is not None:
@@ -86,6 +99,35 @@ class Application(models.Model):
             if self.total_points < threshold:
                 return self.Outcome.REJECTED
         return self.Outcome.AWARDED
+
+    def check_outcome(self, stages, verdicts=None):
+        """Refuse an outcome the stage results do not give, unless a reason is recorded.
+
+        A withdrawal is a fact, not a verdict: always allowed. Pending is allowed while
+        the results are incomplete or award the status (the grant action then records
+        it); after a failed stage the outcome is “rejected”. Arguments as for
+        outcome_by_results().
+        """
+        if self.outcome == self.Outcome.WITHDRAWN or self.outcome_reason.strip():
+            return
+        expected = self.outcome_by_results(stages, verdicts)
+        if expected is None or expected == self.outcome:
+            return
+        if self.outcome == self.Outcome.PENDING and expected == self.Outcome.AWARDED:
+            return
+        raise ValidationError(
+            {
+                "outcome": _(
+                    "The stage results give the outcome “%(expected)s”, not “%(outcome)s”. "
+                    "Change the outcome, or give the reason for the exception."
+                )
+                % {
+                    "expected": self.Outcome(expected).label,
+                    "outcome": self.Outcome(self.outcome).label,
+                }
+            },
+            code="outcome_disagrees",
+        )
 
     def has_results(self):
         """Instance twin of `without_results()`, read from prefetched stage results."""
