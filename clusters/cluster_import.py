@@ -71,7 +71,7 @@ def guess_legal_form(name):
 class ClusterImportHooks:
     """Mixed into ClusterResource: the engine's hooks for the clusters kind."""
 
-    def duplicate_message(self, row_number):
+    def duplicate_message(self, row_number, instance=None):
         return _("This cluster is already in row %(row)d of the file.") % {"row": row_number}
 
     def same_record_message(self, row_number):

@@ -192,6 +192,17 @@ class EventResource(RegistryLookups, RegistryResource):
                 errors["participants"] = ValidationError(f"{person}: {error}")
         if not event.slug and event.title and event.start_date:
             event.slug = slug_for(Event, f"{event.title} {event.start_date:%Y}")
+            event.slug_made_from_title = True
+
+    def duplicate_message(self, row_number, instance=None):
+        if getattr(instance, "slug_made_from_title", False):
+            # Titles repeat (a gala every year, two panels of one congress): without an
+            # identifier two events of one title and year would get the same address.
+            return _(
+                "Row %(row)d has an event of the same title and year, so the identifier "
+                "“%(slug)s” made from them is taken: give this event its own identifier."
+            ) % {"row": row_number, "slug": instance.slug}
+        return super().duplicate_message(row_number, instance)
 
     def event_part_of(self, slug):
         """The event a row is part of: in the registry, or given by an earlier row."""

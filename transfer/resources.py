@@ -161,8 +161,8 @@ class RegistryResource(resources.Resource):
             {name: getattr(instance, meta.get_field(name).attname) for name in self.key_fields()}
         )
 
-    def duplicate_message(self, row_number):
-        """A second row of the file adding the same new record."""
+    def duplicate_message(self, row_number, instance=None):
+        """A second row of the file adding the same new record (`instance`, when known)."""
         return _("This record is already in row %(row)d of the file.") % {"row": row_number}
 
     def same_record_message(self, row_number):
@@ -265,7 +265,7 @@ class RegistryResource(resources.Resource):
             if field_name in failed:
                 continue
             if isinstance(holder, tuple):
-                message = self.duplicate_message(holder[1])
+                message = self.duplicate_message(holder[1], instance)
             engine.add_error(row, record, field_name, message)
         if not row.errors:
             self.unique.take(instance, owner)
@@ -278,7 +278,9 @@ class RegistryResource(resources.Resource):
         for key in keys:
             taken = self.keys.get(key)
             if isinstance(taken, tuple) and taken != owner:
-                engine.add_error(row, record, self.key_field, self.duplicate_message(taken[1]))
+                engine.add_error(
+                    row, record, self.key_field, self.duplicate_message(taken[1], instance)
+                )
                 return
         for key in old_keys:
             if self.keys.get(key) == instance.pk:

@@ -103,3 +103,30 @@ def test_stage_results_a_write_would_refuse_are_refused_by_the_preview_on_their_
     assert all(e.row == 2 for e in preview.errors)
     assert import_file("applications", data).errors == preview.errors
     assert not Application.objects.exists()
+
+
+def test_two_events_of_one_title_and_year_without_identifiers_are_told_to_take_their_own():
+    data = "Tytuł;Rodzaj;Data rozpoczęcia\nGala;gala;17.12.2018\nGala;gala;20.12.2018\n".encode()
+    report = import_file("events", data)
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (
+            3,
+            "Identyfikator",
+            "Row 2 has an event of the same title and year, so the identifier “gala-2018” "
+            "made from them is taken: give this event its own identifier.",
+        )
+    ]
+    assert not Event.objects.exists()
+    with_identifiers = (
+        data.decode()
+        .replace("Data rozpoczęcia", "Data rozpoczęcia;Identyfikator")
+        .replace("17.12.2018", "17.12.2018;gala-grudzien-2018")
+        .replace("20.12.2018", "20.12.2018;gala-swiateczna-2018")
+    )
+    assert import_file("events", with_identifiers.encode()).new == 2
+
+
+def test_one_event_named_twice_with_its_identifier_is_still_a_duplicate_row():
+    data = "Tytuł;Identyfikator;Rodzaj;Data rozpoczęcia\n" + "Gala;gala-2018;gala;17.12.2018\n" * 2
+    report = import_file("events", data.encode())
+    assert [e.message for e in report.errors] == ["This record is already in row 2 of the file."]
