@@ -153,6 +153,14 @@ class ClusterQuerySet(NaturalKeyQuerySet):
         uncertain = StatusAward.objects.uncertain_on(on).filter(cluster=OuterRef("pk"))
         return self.filter(Exists(uncertain)).exclude(pk__in=self.with_status_on(on).values("pk"))
 
+    def with_status_on_estimates(self, on=None):
+        """Clusters whose status on `on`, held or uncertain, comes only from estimated dates."""
+        on = on or today()
+        awards = StatusAward.objects.filter(cluster=OuterRef("pk"))
+        return self.filter(Exists(awards.valid_on(on) | awards.uncertain_on(on))).exclude(
+            Exists(awards.valid_on(on).filter(dates_estimated=False))
+        )
+
     def with_former_status_on(self, on=None):
         """Clusters that held status before `on` and surely not on it."""
         on = on or today()
@@ -387,8 +395,19 @@ class Cluster(models.Model):
         awards = self.valid_awards_on(on) or self.uncertain_awards_on(on)
         return max(awards, key=lambda award: award.valid_until, default=None)
 
+    def award_told_on(self, on=None):
+        """The award a list row or an export row tells about on `on`.
+
+        The one behind the status that day (held or uncertain), else of the awards
+        started by then the one ending last, as ClusterFilter's last_status_end.
+        """
+        on = on or today()
+        started = [award for award in self.status_awards.all() if award.valid_from <= on]
+        last = max(started, key=lambda award: award.valid_until, default=None)
+        return self.status_award_on(on) or last
+
     def status_rests_on_estimates(self, on=None):
-        """Whether the answer for `on` (held or uncertain) comes only from estimated dates."""
+        """Twin of with_status_on_estimates: the answer for `on` comes only from estimated dates."""
         awards = self.valid_awards_on(on) or self.uncertain_awards_on(on)
         return bool(awards) and all(award.dates_estimated for award in awards)
 
