@@ -142,3 +142,15 @@ def test_pages_without_estimates_say_nothing_about_them(client):
     StatusAwardFactory(round=RoundFactory(), valid_from=D(2026, 1, 1), valid_until=D(2028, 1, 1))
     page = text(client.get("/"))
     assert "szacowanych dat" not in page
+
+
+def test_the_cluster_page_marks_todays_status_when_it_rests_on_estimates(client):
+    award = StatusAwardFactory(
+        valid_from=D(2025, 12, 31),
+        valid_until=D(2028, 12, 31),
+        earliest_start=D(2025, 1, 1),
+        dates_estimated=True,
+    )
+    page = text(client.get(f"/klastry/{award.cluster.slug}/"))
+    header = page[page.index("<h1>") : page.index("</p>", page.index("<h1>"))]
+    assert "Status KKK ważny do 31 grudnia 2028. (daty szacunkowe<a" in header
