@@ -467,10 +467,10 @@ class StatusState(models.TextChoices):
 
     CURRENT = "current", _("holds status")
     EXPIRING = "expiring", _("status expiring")
-    EXPIRED = "expired", _("status expired")
-    NEVER = "never", _("never held status")
     # Neither yes nor no: the day falls in the margin of an award with estimated dates.
     UNCERTAIN = "uncertain", _("status uncertain")
+    EXPIRED = "expired", _("status expired")
+    NEVER = "never", _("never held status")
 
 
 class ClusterFormerName(models.Model):
