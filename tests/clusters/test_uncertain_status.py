@@ -139,3 +139,25 @@ def test_only_estimated_dates_have_bounds():
 def test_the_database_refuses_bounds_that_do_not_widen_an_estimate(bounds):
     with pytest.raises(IntegrityError), transaction.atomic():
         StatusAwardFactory(**bounds)
+
+
+@pytest.mark.parametrize(
+    ("on", "on_estimates"),
+    [
+        (D(2020, 12, 31), False),  # no status, not even uncertain
+        (D(2021, 6, 1), True),  # uncertain: only the estimate speaks of it
+        (D(2023, 6, 1), True),  # held on estimated dates only
+        (D(2024, 6, 1), False),  # an exact award holds it too
+        (D(2025, 4, 1), False),  # over
+    ],
+)
+def test_whether_the_status_rests_on_estimates_both_ways(estimated, on, on_estimates):
+    StatusAwardFactory(
+        cluster=estimated.cluster,
+        round=RoundFactory(),
+        valid_from=D(2024, 1, 1),
+        valid_until=D(2024, 12, 1),
+    )
+    by_query = Cluster.objects.with_status_on_estimates(on).filter(pk=estimated.cluster_id)
+    fresh = Cluster.objects.prefetch_related("status_awards").get(pk=estimated.cluster_id)
+    assert by_query.exists() is fresh.status_rests_on_estimates(on) is on_estimates
