@@ -52,6 +52,22 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StatusOnEstimatesFilter(admin.SimpleListFilter):
+    title = _("status today on estimated dates")
+    parameter_name = "on_estimates"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        estimated = queryset.with_status_on_estimates(today())
+        if self.value() == "yes":
+            return estimated
+        if self.value() == "no":
+            return queryset.exclude(pk__in=estimated.values("pk"))
+        return queryset
+
+
 class FormerNameInline(TabularInline):
     model = models.ClusterFormerName
 
@@ -78,6 +94,8 @@ class ClusterStatusAwardInline(TabularInline):
         "valid_from",
         "valid_until",
         "dates_estimated",
+        "earliest_start",
+        "latest_end",
         "note",
     ]
 
@@ -95,6 +113,7 @@ class ClusterAdmin(RegistryImportExportMixin, RegistryAdmin):
         "coordinator",
         "status",
         "status_until",
+        "on_estimates",
         "published",
     ]
     list_filter = [
@@ -103,6 +122,7 @@ class ClusterAdmin(RegistryImportExportMixin, RegistryAdmin):
         "specialisations",
         ("status_awards__round", admin.RelatedOnlyFieldListFilter),
         StatusFilter,
+        StatusOnEstimatesFilter,
         "published",
     ]
     search_fields = [
@@ -190,6 +210,11 @@ class ClusterAdmin(RegistryImportExportMixin, RegistryAdmin):
     @admin.display(description=_("status valid until"), ordering="status_end")
     def status_until(self, cluster):
         return cluster.status_end
+
+    @admin.display(description=_("on estimated dates"), boolean=True)
+    def on_estimates(self, cluster):
+        """Whether today's status, held or uncertain, comes only from estimated dates."""
+        return cluster.status_rests_on_estimates()
 
     @admin.display(description=_("public page"))
     def public_page(self, cluster):
@@ -578,7 +603,17 @@ class StageResultAdmin(RegistryAdmin):
 @admin.register(models.StatusAward)
 class StatusAwardAdmin(RegistryImportExportMixin, RegistryAdmin):
     resource_classes = [resources.StatusAwardResource]
-    list_display = ["cluster", "round", "kind", "certificate_date", "valid_from", "valid_until"]
+    list_display = [
+        "cluster",
+        "round",
+        "kind",
+        "certificate_date",
+        "valid_from",
+        "valid_until",
+        "dates_estimated",
+        "earliest_start",
+        "latest_end",
+    ]
     list_filter = ["round", "kind", "dates_estimated"]
     list_select_related = ["cluster", "round"]
     search_fields = ["cluster__name", "cluster__short_name", "round__name"]
@@ -598,6 +633,8 @@ class StatusAwardAdmin(RegistryImportExportMixin, RegistryAdmin):
                     "valid_from",
                     "valid_until",
                     "dates_estimated",
+                    "earliest_start",
+                    "latest_end",
                     "note",
                 ],
             },

@@ -18,8 +18,19 @@ EXPORT_FIELDS = [
     "status_expiring",
     "status_valid_until",
     "last_status_end",
+    # The award the status fields come from (held or uncertain on the day, else the
+    # last one ended): whether its dates are estimated, what the sources prove and allow.
+    "dates_estimated",
+    "status_proven_from",
+    "status_proven_until",
+    "status_possible_from",
+    "status_possible_until",
     "website",
 ]
+
+
+def iso(day):
+    return day.isoformat() if day else ""
 
 
 def spreadsheet_safe(value):
@@ -41,6 +52,7 @@ def export_rows(clusters, on, request, for_spreadsheet=False):
     for cluster in clusters:
         coordinator = cluster.coordinator_on(on)
         until = cluster.status_valid_until(on)
+        award = cluster.award_told_on(on)
         row = {
             "name": cluster.name,
             "short_name": cluster.short_name,
@@ -55,10 +67,13 @@ def export_rows(clusters, on, request, for_spreadsheet=False):
             "coordinator_krs": coordinator.krs if coordinator else "",
             "status": cluster.status_on(on),
             "status_expiring": cluster.is_status_expiring_on(on),
-            "status_valid_until": until.isoformat() if until else "",
-            "last_status_end": cluster.last_status_end.isoformat()
-            if cluster.last_status_end
-            else "",
+            "status_valid_until": iso(until),
+            "last_status_end": iso(cluster.last_status_end),
+            "dates_estimated": bool(award and award.dates_estimated),
+            "status_proven_from": iso(award and award.valid_from),
+            "status_proven_until": iso(award and award.valid_until),
+            "status_possible_from": iso(award and award.possible_from),
+            "status_possible_until": iso(award and award.possible_until),
             "website": cluster.website,
         }
         if for_spreadsheet:

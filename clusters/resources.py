@@ -719,6 +719,8 @@ class StatusAwardResource(ClusterRoundKeyMixin, RegistryResource):
     valid_from = date("valid_from", "Ważny od")
     valid_until = date("valid_until", "Ważny do")
     dates_estimated = boolean("dates_estimated", "Daty szacunkowe")
+    earliest_start = date("earliest_start", "Możliwy od")
+    latest_end = date("latest_end", "Możliwy do")
     note = text("note", "Uwagi")
 
     class Meta(RegistryResource.Meta):

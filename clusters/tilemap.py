@@ -39,8 +39,12 @@ def shade(count):
     return sum(count >= bound for bound in SHADE_BOUNDS)
 
 
-def tiles(counts):
-    """One dict per voivodeship, in the order of the localflavor choices."""
+def tiles(counts, estimated=None):
+    """One dict per voivodeship, in the order of the localflavor choices.
+
+    `estimated` says how many of each count rest on estimated dates only.
+    """
+    estimated = estimated or {}
     result = []
     for key, label in VOIVODESHIP_CHOICES:
         column, row = GRID[key]
@@ -51,6 +55,7 @@ def tiles(counts):
                 "key": key,
                 "name": label,
                 "count": count,
+                "estimated": estimated.get(key, 0),
                 "shade": shade(count),
                 "x": column * TILE_WIDTH + GAP // 2,
                 "y": row * TILE_HEIGHT + GAP // 2,

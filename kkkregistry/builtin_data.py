@@ -273,6 +273,8 @@ class _Loader:
                     or round_end
                     or (status_end_for(certificate) if certificate else None),
                     dates_estimated=entry.get("dates_estimated", False),
+                    earliest_start=_date(entry.get("earliest_start")),
+                    latest_end=_date(entry.get("latest_end")),
                     note=entry.get("note", ""),
                 )
         return rounds, stages, applications, awards

@@ -1,4 +1,4 @@
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -50,9 +50,17 @@ def home(request):
     # When nobody holds status today, the map shows the last day anybody did.
     map_day = on if holding_today else published.last_day_with_status(on)
     holders = published.with_status_on(map_day) if map_day else published.none()
-    by_voivodeship = dict(
-        holders.values_list("voivodeship").annotate(n=Count("pk")).values_list("voivodeship", "n")
+    # A holder counts as resting on estimates when no award with exact dates covers the day.
+    on_exact_dates = StatusAward.objects.valid_on(map_day).filter(
+        cluster=OuterRef("pk"), dates_estimated=False
     )
+    by_voivodeship, estimated_by_voivodeship = {}, {}
+    for voivodeship, n, estimated in (
+        holders.values("voivodeship")
+        .annotate(n=Count("pk"), estimated=Count("pk", filter=~Exists(on_exact_dates)))
+        .values_list("voivodeship", "n", "estimated")
+    ):
+        by_voivodeship[voivodeship], estimated_by_voivodeship[voivodeship] = n, estimated
     by_specialisation = (
         Specialisation.objects.annotate(
             n=Count("clusters", filter=Q(clusters__in=holders.values("pk")))
@@ -60,7 +68,7 @@ def home(request):
         .filter(n__gt=0)
         .order_by("-n", "name")
     )
-    years = published.status_counts_by_year(FIRST_CHART_YEAR, on.year)
+    years = published.status_years(FIRST_CHART_YEAR, on.year)
     events = Event.objects.published().select_related("part_of")
     return render(
         request,
@@ -70,7 +78,8 @@ def home(request):
             "holding_today": holding_today,
             "map_day": map_day,
             "map_total": sum(by_voivodeship.values()),
-            "tiles": tilemap.tiles(by_voivodeship),
+            "map_estimated": sum(estimated_by_voivodeship.values()),
+            "tiles": tilemap.tiles(by_voivodeship, estimated_by_voivodeship),
             "unplaced": by_voivodeship.get("", 0),
             "map_width": tilemap.COLUMNS * tilemap.TILE_WIDTH,
             "map_height": tilemap.ROWS * tilemap.TILE_HEIGHT,
@@ -84,19 +93,24 @@ def home(request):
 
 
 def year_chart(years):
-    """Bars for the inline SVG chart: whole-unit heights relative to the busiest year."""
-    top = max(years.values(), default=0) or 1
+    """Bars for the inline SVG chart: whole-unit heights relative to the busiest year.
+
+    `years` is {year: (clusters, of them on estimated dates only)}.
+    """
+    top = max((count for count, _ in years.values()), default=0) or 1
     bar, height = 40, 200
-    heights = {year: round(count * height / top) for year, count in years.items()}
+    heights = {year: round(count * height / top) for year, (count, _) in years.items()}
     return {
         "width": bar * len(years),
         "height": height,
         "year_y": height + 18,
         "view_height": height + 45,
+        "estimated": any(estimated for _, estimated in years.values()),
         "bars": [
             {
                 "year": year,
                 "count": count,
+                "estimated": estimated,
                 "x": index * bar + 4,
                 "width": bar - 8,
                 "height": heights[year],
@@ -104,7 +118,7 @@ def year_chart(years):
                 "count_y": height - heights[year] - 5,
                 "label_x": index * bar + bar // 2,
             }
-            for index, (year, count) in enumerate(years.items())
+            for index, (year, (count, estimated)) in enumerate(years.items())
         ],
     }
 

@@ -147,3 +147,18 @@ def test_events_and_their_people(registry):
         D(2018, 12, 17),
         D(2023, 1, 23),
     }
+
+
+def test_rounds_five_and_six_leave_their_start_uncertain_back_to_the_rounds_year(registry):
+    round_five = Cluster.objects.get(name="Klaster Fotoniki i Światłowodów")
+    round_six = Cluster.objects.get(name="Silesia Automotive & Advanced Manufacturing")
+    assert {
+        (award.earliest_start, award.valid_from, award.latest_end)
+        for award in StatusAward.objects.filter(round__slug__in=["runda-v", "runda-vi"])
+    } == {(D(2021, 1, 1), D(2021, 12, 31), None), (D(2022, 1, 1), D(2022, 12, 17), None)}
+    uncertain = Cluster.objects.with_status_uncertain_on(D(2021, 6, 1))
+    assert round_five in uncertain and round_six not in uncertain
+    assert round_six in Cluster.objects.with_status_uncertain_on(D(2022, 12, 16))
+    assert round_six in Cluster.objects.with_status_on(D(2022, 12, 17))
+    # The stated ends leave no margin: the day after is a plain no.
+    assert round_six in Cluster.objects.with_former_status_on(D(2025, 12, 18))

@@ -258,6 +258,9 @@ class RegistryResource(resources.Resource):
             instance.clean()
         except ValidationError as error:
             engine.add_errors(row, record, error)
+            # As in full_clean(): a constraint on a field clean() has reported says no more.
+            if hasattr(error, "error_dict"):
+                failed = set(failed) | set(error.error_dict) - {NON_FIELD_ERRORS}
         for error in self.unique.check(instance, failed):
             engine.add_errors(row, record, error)
         owner = instance.pk or ("row", row.number)

@@ -36,6 +36,17 @@ class StatusAwardQuerySet(models.QuerySet):
         on = on or today()
         return self.filter(valid_from__lte=on, valid_until__gte=on)
 
+    def uncertain_on(self, on=None):
+        """Awards whose estimated dates leave `on` open: in a margin, not in the proven period.
+
+        The margins are earliest_start..valid_from-1 and valid_until+1..latest_end;
+        an empty bound means the sources leave no margin at that end.
+        """
+        on = on or today()
+        return self.filter(
+            Q(earliest_start__lte=on, valid_from__gt=on) | Q(valid_until__lt=on, latest_end__gte=on)
+        )
+
 
 class StatusAward(models.Model):
     """KKK status given to a cluster by a round's outcome."""
@@ -76,6 +87,25 @@ class StatusAward(models.Model):
         default=False,
         help_text=_("The source gives only a year or one end of the period; see the note."),
     )
+    # For estimated dates valid_from..valid_until is only what the sources prove; these
+    # bound what they allow, so a day between the two gets "uncertain", not yes or no.
+    earliest_start = models.DateField(
+        _("may have started as early as"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Estimated dates only: the earliest start the sources allow. "
+            "Empty when the start is known."
+        ),
+    )
+    latest_end = models.DateField(
+        _("may have lasted until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Estimated dates only: the latest end the sources allow. Empty when the end is known."
+        ),
+    )
     note = models.TextField(_("note"), blank=True)
 
     objects = StatusAwardQuerySet.as_manager()
@@ -90,6 +120,23 @@ class StatusAward(models.Model):
                 condition=Q(valid_until__gte=F("valid_from")),
                 name="award_validity_ordered",
                 violation_error_message=_("Status cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(dates_estimated=True)
+                | Q(earliest_start__isnull=True, latest_end__isnull=True),
+                name="award_bounds_only_when_estimated",
+                violation_error_message=_(
+                    "Only estimated dates have an earliest start or a latest end."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(Q(earliest_start__isnull=True) | Q(earliest_start__lte=F("valid_from")))
+                & (Q(latest_end__isnull=True) | Q(latest_end__gte=F("valid_until"))),
+                name="award_bounds_around_validity",
+                violation_error_message=_(
+                    "The earliest start cannot follow the start of validity, "
+                    "nor the latest end precede its end."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["cluster", "round"],
@@ -132,16 +179,54 @@ class StatusAward(models.Model):
             or self.application.round_id != self.round_id
         ):
             errors["application"] = _("The application is for another cluster or round.")
+        errors.update(self.bound_errors())
         if errors:
             raise ValidationError(errors)
+
+    def bound_errors(self):
+        """The two bound constraints as field messages (clean() runs before them)."""
+        errors = {}
+        if not self.dates_estimated:
+            message = _("Only estimated dates have an earliest start or a latest end.")
+            if self.earliest_start:
+                errors["earliest_start"] = message
+            if self.latest_end:
+                errors["latest_end"] = message
+            return errors
+        if self.earliest_start and self.valid_from and self.earliest_start > self.valid_from:
+            errors["earliest_start"] = _("The earliest start cannot follow the start of validity.")
+        if self.latest_end and self.valid_until and self.latest_end < self.valid_until:
+            errors["latest_end"] = _("The latest end cannot precede the end of validity.")
+        return errors
+
+    @property
+    def possible_from(self):
+        """The first day on which the status may have been held."""
+        return self.earliest_start or self.valid_from
+
+    @property
+    def possible_until(self):
+        """The last day on which the status may have been held."""
+        return self.latest_end or self.valid_until
+
+    @property
+    def has_margin(self):
+        return bool(self.earliest_start or self.latest_end)
 
     def is_valid_on(self, on=None):
         on = on or today()
         return self.valid_from <= on <= self.valid_until
 
+    def is_uncertain_on(self, on=None):
+        """Twin of StatusAwardQuerySet.uncertain_on."""
+        on = on or today()
+        return self.possible_from <= on <= self.possible_until and not self.is_valid_on(on)
+
     def state_on(self, on=None):
         """One of AwardState for `on` (default today)."""
         on = on or today()
+        if self.is_uncertain_on(on):
+            return AwardState.UNCERTAIN
         if on < self.valid_from:
             return AwardState.FUTURE
         if on > self.valid_until:
@@ -156,3 +241,5 @@ class AwardState(models.TextChoices):
     CURRENT = "current", _("in force")
     EXPIRING = "expiring", _("in force, expiring soon")
     EXPIRED = "expired", _("expired")
+    # Estimated dates: the day is in a margin the sources neither prove nor rule out.
+    UNCERTAIN = "uncertain", _("uncertain (estimated dates)")

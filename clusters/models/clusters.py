@@ -143,16 +143,37 @@ class ClusterQuerySet(NaturalKeyQuerySet):
         """Clusters holding KKK status on `on` (default today)."""
         return self.filter(Exists(StatusAward.objects.valid_on(on).filter(cluster=OuterRef("pk"))))
 
-    def with_former_status_on(self, on=None):
-        """Clusters that held status before `on` but not on it."""
+    def with_status_uncertain_on(self, on=None):
+        """Clusters that may or may not have held status on `on`: the third answer.
+
+        No award is in force on `on`, but an award with estimated dates has `on`
+        in a margin (see StatusAwardQuerySet.uncertain_on).
+        """
         on = on or today()
-        ended = StatusAward.objects.filter(cluster=OuterRef("pk"), valid_until__lt=on)
-        return self.filter(Exists(ended)).exclude(pk__in=self.with_status_on(on).values("pk"))
+        uncertain = StatusAward.objects.uncertain_on(on).filter(cluster=OuterRef("pk"))
+        return self.filter(Exists(uncertain)).exclude(pk__in=self.with_status_on(on).values("pk"))
+
+    def with_status_on_estimates(self, on=None):
+        """Clusters whose status on `on`, held or uncertain, comes only from estimated dates."""
+        on = on or today()
+        awards = StatusAward.objects.filter(cluster=OuterRef("pk"))
+        return self.filter(Exists(awards.valid_on(on) | awards.uncertain_on(on))).exclude(
+            Exists(awards.valid_on(on).filter(dates_estimated=False))
+        )
+
+    def with_former_status_on(self, on=None):
+        """Clusters that held status before `on` and surely not on it."""
+        on = on or today()
+        awards = StatusAward.objects.filter(cluster=OuterRef("pk"))
+        held_or_maybe = awards.valid_on(on) | awards.uncertain_on(on)
+        return self.filter(Exists(awards.filter(valid_until__lt=on))).exclude(Exists(held_or_maybe))
 
     def never_with_status_by(self, on=None):
-        """Clusters with no award that had started by `on`."""
+        """Clusters with no award that had, or may have, started by `on`."""
         on = on or today()
-        started = StatusAward.objects.filter(cluster=OuterRef("pk"), valid_from__lte=on)
+        started = StatusAward.objects.filter(
+            Q(valid_from__lte=on) | Q(earliest_start__lte=on), cluster=OuterRef("pk")
+        )
         return self.exclude(Exists(started))
 
     def with_status_end(self, on=None):
@@ -166,22 +187,34 @@ class ClusterQuerySet(NaturalKeyQuerySet):
         return self.annotate(status_end=Subquery(current))
 
     def status_counts_by_year(self, first_year, last_year):
-        """{year: how many of these clusters held status on at least one day of that year}.
+        """{year: how many of these clusters held status on at least one day of that year}."""
+        return {year: held for year, (held, _) in self.status_years(first_year, last_year).items()}
 
-        One query whatever the number of clusters: the awards' periods are
-        read once and laid over the years in Python.
+    def status_years(self, first_year, last_year):
+        """{year: (clusters that held status that year, how many of them only by estimated dates)}.
+
+        A cluster counts in a year when an award's proven period touches it; the
+        count rests on estimates when only awards with estimated dates put it there.
+        One query whatever the number of clusters: the awards' periods are read
+        once and laid over the years in Python.
         """
-        holders = {year: set() for year in range(first_year, last_year + 1)}
+        years = range(first_year, last_year + 1)
+        holders = {year: set() for year in years}
+        on_exact_dates = {year: set() for year in years}
         periods = StatusAward.objects.filter(
             cluster__in=self.values("pk"),
             valid_from__lte=datetime.date(last_year, 12, 31),
             valid_until__gte=datetime.date(first_year, 1, 1),
-        ).values_list("cluster_id", "valid_from", "valid_until")
-        for cluster_id, valid_from, valid_until in periods:
+        ).values_list("cluster_id", "valid_from", "valid_until", "dates_estimated")
+        for cluster_id, valid_from, valid_until, estimated in periods:
             first, last = max(valid_from.year, first_year), min(valid_until.year, last_year)
             for year in range(first, last + 1):
                 holders[year].add(cluster_id)
-        return {year: len(clusters) for year, clusters in holders.items()}
+                if not estimated:
+                    on_exact_dates[year].add(cluster_id)
+        return {
+            year: (len(holders[year]), len(holders[year] - on_exact_dates[year])) for year in years
+        }
 
     def last_day_with_status(self, on=None):
         """The latest day up to `on` on which any of these clusters held status, or None."""
@@ -205,6 +238,7 @@ class ClusterQuerySet(NaturalKeyQuerySet):
             StatusState.CURRENT: self.with_status_on,
             StatusState.EXPIRING: self.expiring_on,
             StatusState.EXPIRED: self.with_former_status_on,
+            StatusState.UNCERTAIN: self.with_status_uncertain_on,
             StatusState.NEVER: self.never_with_status_by,
         }[StatusState(state)](on)
 
@@ -346,6 +380,37 @@ class Cluster(models.Model):
     def has_status_on(self, on=None):
         return bool(self.valid_awards_on(on))
 
+    def uncertain_awards_on(self, on=None):
+        """Awards that leave `on` open, when no award is in force on it."""
+        on = on or today()
+        if self.valid_awards_on(on):
+            return []
+        return [award for award in self.status_awards.all() if award.is_uncertain_on(on)]
+
+    def has_status_uncertain_on(self, on=None):
+        return bool(self.uncertain_awards_on(on))
+
+    def status_award_on(self, on=None):
+        """The award behind the answer for `on`: in force (ending last), else uncertain, or None."""
+        awards = self.valid_awards_on(on) or self.uncertain_awards_on(on)
+        return max(awards, key=lambda award: award.valid_until, default=None)
+
+    def award_told_on(self, on=None):
+        """The award a list row or an export row tells about on `on`.
+
+        The one behind the status that day (held or uncertain), else of the awards
+        started by then the one ending last, as ClusterFilter's last_status_end.
+        """
+        on = on or today()
+        started = [award for award in self.status_awards.all() if award.valid_from <= on]
+        last = max(started, key=lambda award: award.valid_until, default=None)
+        return self.status_award_on(on) or last
+
+    def status_rests_on_estimates(self, on=None):
+        """Twin of with_status_on_estimates: the answer for `on` comes only from estimated dates."""
+        awards = self.valid_awards_on(on) or self.uncertain_awards_on(on)
+        return bool(awards) and all(award.dates_estimated for award in awards)
+
     def status_valid_until(self, on=None):
         """The end of the status held on `on`, or None."""
         return max((award.valid_until for award in self.valid_awards_on(on)), default=None)
@@ -356,11 +421,16 @@ class Cluster(models.Model):
         return until is not None and until <= expiry_horizon(on)
 
     def status_on(self, on=None):
-        """CURRENT, EXPIRED or NEVER for `on` (default today); see is_status_expiring_on."""
+        """CURRENT, UNCERTAIN, EXPIRED or NEVER for `on` (default today).
+
+        See is_status_expiring_on for EXPIRING.
+        """
         on = on or today()
         if self.valid_awards_on(on):
             return StatusState.CURRENT
-        if any(award.valid_from <= on for award in self.status_awards.all()):
+        if self.uncertain_awards_on(on):
+            return StatusState.UNCERTAIN
+        if any(award.possible_from <= on for award in self.status_awards.all()):
             return StatusState.EXPIRED
         return StatusState.NEVER
 
@@ -392,10 +462,13 @@ class StatusState(models.TextChoices):
 
     EXPIRING is a part of CURRENT (the status ends within the expiry window): a
     filter for it lists those clusters, an export marks them in their own column.
+    The others exclude each other: UNCERTAIN is neither CURRENT nor EXPIRED.
     """
 
     CURRENT = "current", _("holds status")
     EXPIRING = "expiring", _("status expiring")
+    # Neither yes nor no: the day falls in the margin of an award with estimated dates.
+    UNCERTAIN = "uncertain", _("status uncertain")
     EXPIRED = "expired", _("status expired")
     NEVER = "never", _("never held status")
 

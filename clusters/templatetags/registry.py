@@ -13,6 +13,12 @@ def status_badge_on(cluster, day):
 
 
 @register.filter
+def award_told_on(cluster, day):
+    """`cluster|award_told_on:day`: see Cluster.award_told_on (reads prefetched awards)."""
+    return cluster.award_told_on(day)
+
+
+@register.filter
 def coordinator_on(cluster, day):
     """`cluster|coordinator_on:day`: the coordinator on `day` (reads prefetched terms)."""
     return cluster.coordinator_on(day)

@@ -14,6 +14,8 @@ PAGE_TYPES = {
     "home-en": "/en/",
     "cluster-list": "/klastry/?status=expired&voivodeship=silesia",
     "cluster-list-invalid": "/klastry/?as_of=wczoraj&voivodeship=narnia",
+    # Round V's margin: clusters marked "status uncertain" with their bounds.
+    "cluster-list-uncertain": "/klastry/?as_of=2021-06-01",
     "cluster-detail": "/klastry/klaster-obrobki-metali/",
     "round-list": "/rundy/",
     "round-detail": "/rundy/odnowienie-2018/",

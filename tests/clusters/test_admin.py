@@ -291,3 +291,48 @@ def test_cluster_search_ignores_case_and_polish_letters(client):
     for term in ("żółwi", "ŚLĄSKI", "slaski zolwi"):
         response = client.get(reverse("admin:clusters_cluster_changelist"), {"q": term})
         assert [c.name for c in response.context["cl"].result_list] == ["Śląski Klaster Żółwi"]
+
+
+@pytest.fixture
+def estimated_and_exact():
+    """On 1 July 2021: one cluster in the margin of estimated dates, one holding exact status."""
+    uncertain = StatusAwardFactory(
+        cluster__name="Klaster Szacowany",
+        valid_from=D(2021, 12, 31),
+        valid_until=D(2024, 12, 31),
+        earliest_start=D(2021, 1, 1),
+        dates_estimated=True,
+    ).cluster
+    exact = StatusAwardFactory(
+        cluster__name="Klaster Dokładny", valid_from=D(2021, 3, 1), valid_until=D(2024, 3, 1)
+    ).cluster
+    return uncertain, exact
+
+
+@time_machine.travel(D(2021, 7, 1))
+def test_cluster_list_marks_and_filters_status_on_estimated_dates(client, estimated_and_exact):
+    uncertain, exact = estimated_and_exact
+    assert listed(client.get(CLUSTERS, {"status": "uncertain"})) == [uncertain.name]
+    assert listed(client.get(CLUSTERS, {"on_estimates": "yes"})) == [uncertain.name]
+    assert listed(client.get(CLUSTERS, {"on_estimates": "no"})) == [exact.name]
+    row = client.get(CLUSTERS, {"q": "Szacowany"}).content.decode()
+    assert "status uncertain" in row and "on estimated dates" in row
+    assert 'class="field-on_estimates"><img src="/static/admin/img/icon-yes.svg"' in row
+
+
+def test_award_list_shows_estimated_dates_and_their_bounds(client, estimated_and_exact):
+    awards = reverse("admin:clusters_statusaward_changelist")
+    content = client.get(awards, {"dates_estimated__exact": "1"}).content.decode()
+    assert "Klaster Szacowany" in content and "Klaster Dokładny" not in content
+    assert "May have started as early as" in content and "Jan. 1, 2021" in content
+
+
+def test_award_form_refuses_bounds_that_do_not_widen_the_estimate(client, estimated_and_exact):
+    award = StatusAward.objects.get(cluster__name="Klaster Szacowany")
+    url = reverse("admin:clusters_statusaward_change", args=[award.pk])
+    data = {**form_data(client.get(url)), "earliest_start": "2022-01-01"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "The earliest start cannot follow the start of validity." in response.content.decode()
+    award.refresh_from_db()
+    assert award.earliest_start == D(2021, 1, 1)

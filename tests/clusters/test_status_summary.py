@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from clusters.models import AwardState, Cluster
-from tests.factories import ClusterFactory, StatusAwardFactory
+from tests.factories import ClusterFactory, RoundFactory, StatusAwardFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -23,6 +23,29 @@ def test_a_cluster_counts_in_every_year_it_held_status_on_at_least_one_day():
         2017: 2,
         2018: 1,
         2019: 0,
+    }
+
+
+def test_a_years_count_says_how_many_clusters_only_estimated_dates_put_in_it():
+    estimated = StatusAwardFactory(
+        valid_from=D(2021, 12, 31),
+        valid_until=D(2024, 12, 31),
+        earliest_start=D(2020, 6, 1),
+        dates_estimated=True,
+    ).cluster
+    # An exact award in 2024 makes the count of that year rest on it, not on the estimate.
+    StatusAwardFactory(
+        cluster=estimated, round=RoundFactory(), valid_from=D(2024, 6, 1), valid_until=D(2027, 6, 1)
+    )
+    StatusAwardFactory(valid_from=D(2021, 3, 1), valid_until=D(2024, 3, 1))
+    # The margin from June 2020 counts nowhere: only proven days do.
+    assert Cluster.objects.status_years(2020, 2025) == {
+        2020: (0, 0),
+        2021: (2, 1),
+        2022: (2, 1),
+        2023: (2, 1),
+        2024: (2, 0),
+        2025: (1, 0),
     }
 
 

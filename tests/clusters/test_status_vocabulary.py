@@ -19,7 +19,7 @@ ON = D(2025, 7, 1)
 
 @pytest.fixture
 def registry():
-    """On ON: a lasting, an expiring, an expired and a never-awarded cluster."""
+    """On ON: a lasting, an expiring, an expired, an uncertain and a never-awarded cluster."""
     StatusAwardFactory(
         cluster__name="Klaster Trwały", valid_from=D(2024, 1, 1), valid_until=D(2027, 1, 1)
     )
@@ -28,6 +28,14 @@ def registry():
     )
     StatusAwardFactory(
         cluster__name="Klaster Dawny", valid_from=D(2015, 12, 31), valid_until=D(2018, 1, 1)
+    )
+    # Proven until 31.12.2024; the sources allow it to have lasted into ON.
+    StatusAwardFactory(
+        cluster__name="Klaster Niepewny",
+        valid_from=D(2021, 12, 31),
+        valid_until=D(2024, 12, 31),
+        latest_end=D(2025, 12, 31),
+        dates_estimated=True,
     )
     ClusterFactory(name="Klaster Nowy")
 

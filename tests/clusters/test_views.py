@@ -180,15 +180,16 @@ def test_cluster_page_shows_coordinator_ids_former_names_and_status_timeline(cli
     assert "KKK status valid until 1 March 2027." in page
 
 
-def test_estimated_award_dates_show_only_the_year_with_a_note(client):
+def test_estimated_award_dates_are_given_as_the_period_proven_with_a_note(client):
     award = StatusAwardFactory(
         cluster__name="Klaster Szacowany",
         valid_from=D(2015, 6, 1),
         valid_until=D(2018, 6, 1),
         dates_estimated=True,
     )
-    page = text(client.get(award.cluster.get_absolute_url()))
-    assert "2015" in page and "1 czerwca 2015" not in page
+    page = text(client.get(f"/en/klastry/{award.cluster.slug}/"))
+    # Without a margin the sources allow nothing wider: no "possibly" part.
+    assert "at least from 1 June 2015 to 1 June 2018\n" in page
     assert 'id="estimated-note"' in page
 
 
