@@ -135,7 +135,8 @@ def history_entries(parent, paths):
     pending = []
     for model, up, records in sources:
         previous = {}
-        for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        # Ids, not dates, order one row's versions: the clock may be set back, ids never are.
+        for record in sorted(records, key=lambda r: r.history_id):
             before = previous.get(_row_id(record)) if record.history_type != "+" else None
             previous[_row_id(record)] = record
             pending.append((model, up, record, _changed_values(model, up, before, record, m2m)))

@@ -7,13 +7,21 @@ import time_machine
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from clusters.models import ClusterFormerName, Representation
+from clusters.models import ClusterFormerName, ExpertScore, Representation, StatusAward
+from core.history import RestoreRefused, restore_version
 from kkkregistry.roles import EDITORS
 from tests.admin_forms import form_data
 from tests.factories import (
+    ApplicationFactory,
     ClusterFactory,
     CoordinatorFactory,
+    EventFactory,
+    PersonFactory,
     RepresentationFactory,
+    RoundFactory,
+    StageFactory,
+    StageResultFactory,
+    StatusAwardFactory,
     staff_in,
 )
 
@@ -130,3 +138,113 @@ def test_a_restore_that_cannot_bring_back_a_deleted_coordinator_changes_nothing(
     assert "Kadencja koordynatora: koordynator „Fundacja Zlikwidowana” już nie istnieje" in message
     assert [t.coordinator.name for t in cluster.representations.all()] == ["Fundacja Nowa"]
     assert Representation.history.count() + cluster.history.count() == written_before
+
+
+def history_of(client, obj):
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_history", args=[obj.pk])
+    return client.get(url).content.decode()
+
+
+def save_in_admin(client, obj, prefix, **values):
+    """Add one inline row of `prefix` on `obj`'s change page, at noon on 5 June 2024."""
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    with time_machine.travel(datetime.datetime(2024, 6, 5, 10, 0, tzinfo=datetime.UTC)):
+        response = client.post(url, add_row(form_data(client.get(url)), prefix, **values))
+    assert response.status_code == 302, response.context["errors"]
+
+
+def test_round_history_shows_its_stages(editor):
+    round_ = RoundFactory()
+    save_in_admin(editor, round_, "stages", order=1, kind="formal", experts=0)
+    content = history_of(editor, round_)
+    assert "Etap oceny: 1. ocena formalna" in content and "Dodano" in content
+    assert "jkowalska" in content and "5 czerwca 2024 12:00" in content
+    assert "None" not in content
+
+
+def test_application_history_shows_its_stage_results_and_experts_points(editor):
+    stage = StageFactory(kind="parametric", max_points=140, experts=2)
+    application = ApplicationFactory(round=stage.round)
+    save_in_admin(editor, application, "stage_results", stage=stage.pk, result="passed", points=128)
+    result = application.stage_results.get()
+    save_in_admin(editor, result, "expert_scores", expert_number=1, points="64.5")
+    content = history_of(editor, application)
+    assert "Wynik etapu: " in content and "Ocena eksperta: " in content
+    # Choices by their labels, decimals with a Polish comma.
+    assert "pozytywny" in content and "128,00" in content and "64,50" in content
+    assert "jkowalska" in content and "5 czerwca 2024 12:00" in content
+    assert "None" not in content
+
+
+def test_event_history_shows_its_participants(editor):
+    event = EventFactory()
+    person = PersonFactory(name="Jadwiga Emilewicz")
+    save_in_admin(editor, event, "participations", person=person.pk, role="speaker")
+    content = history_of(editor, event)
+    assert "Uczestnik: Jadwiga Emilewicz (prelegent)" in content
+    assert "jkowalska" in content and "5 czerwca 2024 12:00" in content
+    assert "None" not in content
+
+
+# --- The restore service on its own ------------------------------------------------------
+
+CLUSTER_ROWS = ["former_names", "representations", "member_counts", "labels", "status_awards"]
+
+
+def test_a_restore_refuses_an_award_whose_round_is_gone_and_changes_nothing(english):
+    with time_machine.travel(datetime.datetime(2023, 3, 10, 9, 0, tzinfo=datetime.UTC)):
+        award = StatusAwardFactory(round__name="Runda odwołana")
+        cluster, round_ = award.cluster, award.round
+    with time_machine.travel(datetime.datetime(2024, 6, 5, 10, 0, tzinfo=datetime.UTC)):
+        cluster.description = "Bez statusu"
+        cluster.save()
+        award.delete()
+        round_.delete()
+    before = StatusAward.history.count(), cluster.history.count()
+    with pytest.raises(RestoreRefused) as refusal:
+        restore_version(cluster.history.earliest(), user=None, paths=CLUSTER_ROWS)
+    assert refusal.value.problems == ["Status award: round “Runda odwołana” no longer exists."]
+    cluster.refresh_from_db()
+    assert cluster.description == "Bez statusu" and not cluster.status_awards.exists()
+    assert (StatusAward.history.count(), cluster.history.count()) == before
+
+
+def test_a_restore_refuses_a_name_another_cluster_has_taken_since(english):
+    with time_machine.travel(datetime.datetime(2023, 3, 10, 9, 0, tzinfo=datetime.UTC)):
+        cluster = ClusterFactory(name="Klaster Obróbki Metali")
+        cluster.former_names.create(name="KOM")
+    with time_machine.travel(datetime.datetime(2024, 6, 5, 10, 0, tzinfo=datetime.UTC)):
+        cluster.name = "Evoluma"
+        cluster.save()
+        cluster.former_names.all().delete()
+        ClusterFactory(name="Klaster Obróbki Metali", slug="kom-nowy")
+    with pytest.raises(RestoreRefused) as refusal:
+        restore_version(cluster.history.earliest(), user=None, paths=CLUSTER_ROWS)
+    assert "Cluster “Klaster Obróbki Metali”: A cluster with this name already exists." in (
+        refusal.value.problems
+    )
+    cluster.refresh_from_db()
+    assert cluster.name == "Evoluma" and not cluster.former_names.exists()
+
+
+def test_restoring_an_application_sets_back_its_results_and_drops_later_experts_points():
+    stage = StageFactory(kind="parametric", max_points=140, experts=2)
+    with time_machine.travel(datetime.datetime(2023, 3, 10, 9, 0, tzinfo=datetime.UTC)):
+        application = ApplicationFactory(round=stage.round)
+        result = StageResultFactory(application=application, stage=stage, result="pending")
+    with time_machine.travel(datetime.datetime(2024, 6, 5, 10, 0, tzinfo=datetime.UTC)):
+        application.note = "Oceniony"
+        application.save()
+        result.result, result.points = "passed", 128
+        result.save()
+        result.expert_scores.create(expert_number=1, points=64)
+    restore_version(
+        application.history.earliest(),
+        user=None,
+        paths=["stage_results", "stage_results__expert_scores"],
+    )
+    result.refresh_from_db()
+    assert (result.result, result.points) == ("pending", None)
+    assert not ExpertScore.objects.exists()
+    application.refresh_from_db()
+    assert application.note == ""
