@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import get_m2m_reverse_field_name
 
 from .history import RestoreRefused, history_entries, related_rows, restore_version
 
@@ -145,10 +146,11 @@ class RegistryAdmin(SimpleHistoryAdmin):
             return super().history_form_view(request, object_id, version_id, extra_context)
         obj = self.get_object(request, unquote(object_id))
         # simple-history hides the revert button from viewers but would still accept the POST.
-        if obj is None or not self.has_change_history_permission(request, obj):
+        if not self.has_change_history_permission(request, obj):
             raise PermissionDenied
         version = get_object_or_404(
-            self.model.history, **{self.opts.pk.attname: obj.pk, "history_id": version_id}
+            self.model.history,
+            **{self.opts.pk.attname: unquote(object_id), "history_id": version_id},
         )
         shown = version.instance
         shown._state.adding = False
@@ -169,7 +171,9 @@ class RegistryAdmin(SimpleHistoryAdmin):
         self.log_change(request, restored, reason)
         self.message_user(request, reason, messages.SUCCESS)
         return HttpResponseRedirect(
-            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+            reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[restored.pk]
+            )
         )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -185,6 +189,13 @@ class RegistryAdmin(SimpleHistoryAdmin):
                 super().__init__(*args, **kwargs)
                 for name, field in self.fields.items():
                     field.disabled = name != "version"
+                # The instance knows only the record's many-to-many rows of today.
+                version = self.instance.history.filter(history_id=match.args[1]).first()
+                for m2m in version._history_m2m_fields if version else []:
+                    if m2m.name in self.fields:
+                        rows = getattr(version, m2m.name).all()
+                        target = get_m2m_reverse_field_name(m2m)
+                        self.initial[m2m.name] = [getattr(row, f"{target}_id") for row in rows]
 
         return VersionForm
 

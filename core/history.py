@@ -309,8 +309,9 @@ def restore_version(version, *, user, paths):
         "date": date_format(timezone.localtime(version.history_date), "DATETIME_FORMAT")
     }
     with transaction.atomic(using=using):
-        current = model._default_manager.select_for_update().filter(pk=parent.pk).first()
-        if current is None:
+        # A deleted record's rows went with it, a moment before its last record was
+        # written: which of them it had then cannot be told apart from earlier deletions.
+        if not model._default_manager.select_for_update().filter(pk=parent.pk).exists():
             raise RestoreRefused([_("The record no longer exists.")])
         later = (
             model.history.filter(
@@ -321,7 +322,7 @@ def restore_version(version, *, user, paths):
             .first()
         )
         levels = related_rows(model, paths)
-        plans = [_plan(level, current, later) for level in levels]
+        plans = [_plan(level, parent, later) for level in levels]
         m2m = {
             f.name: [getattr(row, get_m2m_reverse_field_name(f) + "_id") for row in rows]
             for f, rows in (

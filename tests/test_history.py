@@ -19,6 +19,7 @@ from tests.factories import (
     PersonFactory,
     RepresentationFactory,
     RoundFactory,
+    SpecialisationFactory,
     StageFactory,
     StageResultFactory,
     StatusAwardFactory,
@@ -248,3 +249,17 @@ def test_restoring_an_application_sets_back_its_results_and_drops_later_experts_
     assert not ExpertScore.objects.exists()
     application.refresh_from_db()
     assert application.note == ""
+
+
+def test_a_version_page_shows_and_restores_the_specialisations_of_that_version(editor):
+    old, new = SpecialisationFactory(name="Obróbka metali"), SpecialisationFactory(name="ICT")
+    with time_machine.travel(datetime.datetime(2023, 3, 10, 9, 0, tzinfo=datetime.UTC)):
+        cluster = ClusterFactory()
+        cluster.specialisations.add(old)
+    first = cluster.history.latest()
+    cluster.specialisations.set([new])
+    url = reverse("admin:clusters_cluster_simple_history", args=[cluster.pk, first.pk])
+    page = editor.get(url)
+    assert page.context["adminform"].form["specialisations"].value() == [old.pk]
+    assert editor.post(url, form_data(page)).status_code == 302
+    assert list(cluster.specialisations.all()) == [old]
