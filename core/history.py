@@ -315,10 +315,9 @@ def restore_version(version, *, user, paths):
             raise RestoreRefused([_("The record no longer exists.")])
         later = (
             model.history.filter(
-                **{model._meta.pk.attname: parent.pk},
-                history_date__gt=version.history_date,
+                **{model._meta.pk.attname: parent.pk}, history_id__gt=version.history_id
             )
-            .order_by("history_date", "history_id")
+            .order_by("history_id")
             .first()
         )
         levels = related_rows(model, paths)
@@ -354,13 +353,11 @@ def restore_version(version, *, user, paths):
 
 def _plan(level, parent, later):
     """(rows to write as they were, rows to delete) for one level; unchanged rows are left."""
-    records = level.history(parent).order_by("history_date", "history_id")
+    records = level.history(parent).order_by("history_id")
     if later is not None:
         records = records.filter(history_date__lt=later.history_date)
-    then = {}
-    for record in records:
-        then[_row_id(record)] = record
-    then = {pk: r.instance for pk, r in then.items() if r.history_type != "-"}
+    last = {_row_id(record): record for record in records}
+    then = {pk: r.instance for pk, r in last.items() if r.history_type != "-"}
     now = {row.pk: row for row in level.current(parent)}
     fields = [f.attname for f in level.model._meta.concrete_fields]
     keep = []
