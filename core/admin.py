@@ -99,6 +99,7 @@ class RegistryAdmin(SimpleHistoryAdmin):
     # a version restores them too (see core/history.py).
     history_related = []
     object_history_template = "admin/registry_history.html"
+    object_history_form_template = "admin/registry_history_form.html"
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
@@ -128,13 +129,17 @@ class RegistryAdmin(SimpleHistoryAdmin):
             "opts": self.opts,
             "app_label": self.opts.app_label,
             "revert_disabled": self.revert_disabled(request, obj),
-            "related_kinds": [
-                capfirst(level.model._meta.verbose_name_plural)
-                for level in related_rows(self.model, self.history_related)
-            ],
+            "related_kinds": self.related_kinds(),
             **(extra_context or {}),
         }
         return self.render_history_view(request, self.object_history_template, context)
+
+    def related_kinds(self):
+        """The kinds of row a restore brings back besides the record, for the pages to say."""
+        return [
+            capfirst(level.model._meta.verbose_name_plural)
+            for level in related_rows(self.model, self.history_related)
+        ]
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """A version's page; posted, it restores the version with its related rows.
@@ -143,6 +148,7 @@ class RegistryAdmin(SimpleHistoryAdmin):
         when the page was opened (VersionedForm): what is restored is the version.
         """
         if request.method != "POST":
+            extra_context = {"related_kinds": self.related_kinds(), **(extra_context or {})}
             return super().history_form_view(request, object_id, version_id, extra_context)
         obj = self.get_object(request, unquote(object_id))
         # simple-history hides the revert button from viewers but would still accept the POST.

@@ -261,5 +261,6 @@ def test_a_version_page_shows_and_restores_the_specialisations_of_that_version(e
     url = reverse("admin:clusters_cluster_simple_history", args=[cluster.pk, first.pk])
     page = editor.get(url)
     assert page.context["adminform"].form["specialisations"].value() == [old.pk]
+    assert "przywraca też te wiersze w ówczesnym stanie: Dawne nazwy" in page.content.decode()
     assert editor.post(url, form_data(page)).status_code == 302
     assert list(cluster.specialisations.all()) == [old]
