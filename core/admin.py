@@ -77,7 +77,9 @@ class VersionedForm(ModelForm):
 class RegistryAdmin(SimpleHistoryAdmin):
     """Every model keeps its history; restoring a version needs the right to change it.
 
-    Change forms carry the version they were opened at (see VersionedForm).
+    The history lists the rows named in `history_related` too, and a restore brings
+    them back with the record (core/history.py). Change forms carry the version they
+    were opened at (see VersionedForm).
     """
 
     form = VersionedForm
@@ -102,6 +104,7 @@ class RegistryAdmin(SimpleHistoryAdmin):
     object_history_form_template = "admin/registry_history_form.html"
 
     def history_view(self, request, object_id, extra_context=None):
+        """The record's versions and its related rows' changes, newest first, in pages."""
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             # A deleted record still shows its history.
@@ -147,8 +150,8 @@ class RegistryAdmin(SimpleHistoryAdmin):
         The form only shows the version and carries the version the record was at
         when the page was opened (VersionedForm): what is restored is the version.
         """
+        extra_context = {"related_kinds": self.related_kinds(), **(extra_context or {})}
         if request.method != "POST":
-            extra_context = {"related_kinds": self.related_kinds(), **(extra_context or {})}
             return super().history_form_view(request, object_id, version_id, extra_context)
         obj = self.get_object(request, unquote(object_id))
         # simple-history hides the revert button from viewers but would still accept the POST.
