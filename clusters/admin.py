@@ -172,6 +172,13 @@ class ClusterAdmin(RegistryImportExportMixin, RegistryAdmin):
         LabelInline,
         ClusterStatusAwardInline,
     ]
+    history_related = [
+        "former_names",
+        "representations",
+        "member_counts",
+        "labels",
+        "status_awards",
+    ]
 
     def get_search_results(self, request, queryset, search_term):
         # The stored folded text also finds "żółwi" for "Żółwi" and "slaski" for "Śląski":
@@ -306,6 +313,7 @@ class InstitutionAdmin(RegistryImportExportMixin, RegistryAdmin):
     search_fields = ["name", "short_name", "names__name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [InstitutionNameInline]
+    history_related = ["names"]
 
 
 class PersonRoleInline(TabularInline):
@@ -319,6 +327,7 @@ class PersonAdmin(RegistryImportExportMixin, RegistryAdmin):
     list_display = ["name", "email", "phone"]
     search_fields = ["name"]
     inlines = [PersonRoleInline]
+    history_related = ["roles"]
 
 
 # --- Rounds, applications, results, awards ---------------------------------------
@@ -391,6 +400,7 @@ class RoundAdmin(RegistryImportExportMixin, RegistryAdmin):
         (None, {"fields": ["description"]}),
     ]
     inlines = [StageInline, RoundApplicationInline]
+    history_related = ["stages"]
     actions = ["grant_status"]
 
     def get_queryset(self, request):
@@ -546,6 +556,7 @@ class ApplicationAdmin(RegistryImportExportMixin, RegistryAdmin):
         (None, {"fields": ["note"]}),
     ]
     inlines = [StageResultInline]
+    history_related = ["stage_results", "stage_results__expert_scores"]
 
     @admin.display(description=_("status award"), boolean=True)
     def award(self, application):
@@ -584,6 +595,7 @@ class StageResultAdmin(RegistryAdmin):
     readonly_fields = ["application", "stage"]
     fields = ["application", "stage", "result", "points"]
     inlines = [ExpertScoreInline]
+    history_related = ["expert_scores"]
 
     def has_module_permission(self, request):
         # Reached from an application's page; a list of all results would help nobody.

@@ -1,9 +1,11 @@
 """What every registry admin shares: history with restore, the version check, inlines."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import router, transaction
 from django.db.models import Max
 from django.forms import (
@@ -15,10 +17,15 @@ from django.forms import (
     Select,
 )
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.models import ModelChange, ModelDelta
 from simple_history.utils import get_m2m_reverse_field_name
+
+from .history import RestoreRefused, history_entries, related_rows, restore_version
 
 
 def latest_version(instance):
@@ -70,7 +77,9 @@ class VersionedForm(ModelForm):
 class RegistryAdmin(SimpleHistoryAdmin):
     """Every model keeps its history; restoring a version needs the right to change it.
 
-    Change forms carry the version they were opened at (see VersionedForm).
+    The history lists the rows named in `history_related` too, and a restore brings
+    them back with the record (core/history.py). Change forms carry the version they
+    were opened at (see VersionedForm).
     """
 
     form = VersionedForm
@@ -87,59 +96,117 @@ class RegistryAdmin(SimpleHistoryAdmin):
         first_name, first = fieldsets[0]
         return [(first_name, {**first, "fields": [*first["fields"], "version"]}), *fieldsets[1:]]
 
+    # Rows that belong to the record, as paths of reverse relations ("stage_results",
+    # "stage_results__expert_scores"): its history lists their changes, and restoring
+    # a version restores them too (see core/history.py).
+    history_related = []
+    object_history_template = "admin/registry_history.html"
+    object_history_form_template = "admin/registry_history_form.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The record's versions and its related rows' changes, newest first, in pages."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            # A deleted record still shows its history.
+            last = self.model.history.filter(
+                **{self.model._meta.pk.attname: unquote(object_id)}
+            ).first()
+            if last is None:
+                raise Http404
+            obj = last.instance
+        if not self.has_view_history_or_change_history_permission(request, obj):
+            raise PermissionDenied
+        paginator = Paginator(
+            history_entries(obj, self.history_related), self.history_list_per_page
+        )
+        page_obj = paginator.get_page(request.GET.get(PAGE_VAR))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": self.history_view_title(request, obj),
+            "page_obj": page_obj,
+            "page_range": paginator.get_elided_page_range(page_obj.number),
+            "page_var": PAGE_VAR,
+            "pagination_required": paginator.num_pages > 1,
+            "module_name": capfirst(self.opts.verbose_name_plural),
+            "object": obj,
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "revert_disabled": self.revert_disabled(request, obj),
+            "related_kinds": self.related_kinds(),
+            **(extra_context or {}),
+        }
+        return self.render_history_view(request, self.object_history_template, context)
+
+    def related_kinds(self):
+        """The kinds of row a restore brings back besides the record, for the pages to say."""
+        return [
+            capfirst(level.model._meta.verbose_name_plural)
+            for level in related_rows(self.model, self.history_related)
+        ]
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A version's page; posted, it restores the version with its related rows.
+
+        The form only shows the version and carries the version the record was at
+        when the page was opened (VersionedForm): what is restored is the version.
+        """
+        extra_context = {"related_kinds": self.related_kinds(), **(extra_context or {})}
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        obj = self.get_object(request, unquote(object_id))
         # simple-history hides the revert button from viewers but would still accept the POST.
-        if request.method == "POST":
-            obj = self.get_object(request, unquote(object_id))
-            if not self.has_change_history_permission(request, obj):
-                raise PermissionDenied
+        if not self.has_change_history_permission(request, obj):
+            raise PermissionDenied
+        version = get_object_or_404(
+            self.model.history,
+            **{self.opts.pk.attname: unquote(object_id), "history_id": version_id},
+        )
+        shown = version.instance
+        shown._state.adding = False
         # One transaction, as for the change form: the version check locks the row.
         with transaction.atomic(using=router.db_for_write(self.model)):
-            return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
-        """Field-level differences between consecutive versions, newest first.
-
-        simple-history reads the many-to-many fields of each version with its own
-        queries; here they are read for the whole page at once.
-        """
-        records = list(historical_records)
-        if not records:
-            return
-        m2m_names = [field.name for field in records[0]._history_m2m_fields]
-        if not m2m_names:
-            return super().set_history_delta_changes(
-                request, historical_records, foreign_keys_are_objs
+            form = self.get_form(request, obj)(request.POST, request.FILES, instance=shown)
+            if not form.is_valid():
+                # simple-history shows the page again with the form's errors; the same
+                # form is invalid there too, so it saves nothing.
+                return super().history_form_view(request, object_id, version_id, extra_context)
+            try:
+                restored = restore_version(version, user=request.user, paths=self.history_related)
+            except RestoreRefused as refusal:
+                message = _("This version cannot be restored, nothing was changed: %(why)s")
+                self.message_user(request, message % {"why": refusal}, messages.ERROR)
+                return HttpResponseRedirect(request.path)
+        reason = restored._change_reason
+        self.log_change(request, restored, reason)
+        self.message_user(request, reason, messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[restored.pk]
             )
-        related = {name: self._m2m_versions(records, name) for name in m2m_names}
-        for newer, older in zip(records, records[1:], strict=False):
-            delta = newer.diff_against(
-                older, excluded_fields=m2m_names, foreign_keys_are_objs=foreign_keys_are_objs
-            )
-            changes = list(delta.changes)
-            for name, versions in related.items():
-                before, after = versions.get(older.pk, []), versions.get(newer.pk, [])
-                if before != after:
-                    changes.append(ModelChange(name, before, after))
-            delta = ModelDelta(changes, [c.field for c in changes], older, newer)
-            helper = self.get_historical_record_context_helper(request, newer)
-            newer.history_delta_changes = helper.context_for_delta_changes(delta)
-
-    def _m2m_versions(self, records, name):
-        """{history id: [{related field: object}, …]} for one many-to-many field."""
-        reverse_name = get_m2m_reverse_field_name(self.model._meta.get_field(name))
-        through = getattr(records[0], name).model
-        rows = (
-            through.objects.filter(history__in=[record.pk for record in records])
-            .select_related(reverse_name)
-            .order_by(reverse_name)
         )
-        versions = {}
-        for row in rows:
-            versions.setdefault(row.history_id, []).append(
-                {reverse_name: getattr(row, reverse_name)}
-            )
-        return versions
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        match = request.resolver_match
+        if match is None or not match.url_name.endswith("_simple_history"):
+            return form
+
+        class VersionForm(form):
+            """The version as it was: restoring takes it whole, so nothing is typed here."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for name, field in self.fields.items():
+                    field.disabled = name != "version"
+                # The instance knows only the record's many-to-many rows of today.
+                version = self.instance.history.filter(history_id=match.args[1]).first()
+                for m2m in version._history_m2m_fields if version else []:
+                    if m2m.name in self.fields:
+                        rows = getattr(version, m2m.name).all()
+                        target = get_m2m_reverse_field_name(m2m)
+                        self.initial[m2m.name] = [getattr(row, f"{target}_id") for row in rows]
+
+        return VersionForm
 
 
 class PreloadedAutocompleteSelect(AutocompleteSelect):

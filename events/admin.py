@@ -64,6 +64,7 @@ class EventAdmin(RegistryImportExportMixin, RegistryAdmin):
         ),
     ]
     inlines = [ParticipationInline]
+    history_related = ["participations"]
     actions = ["duplicate"]
 
     @admin.action(description=_("Duplicate for next year (as a draft)"), permissions=["add"])

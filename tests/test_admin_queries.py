@@ -142,6 +142,43 @@ def history_of_a_cluster(n):
     return reverse("admin:clusters_cluster_history", args=[cluster.pk])
 
 
+def history_of_a_cluster_with_its_rows(n):
+    """n versions of a cluster and of each kind of row it has, with what the rows point to."""
+    cluster = f.ClusterFactory()
+    cluster.specialisations.add(f.SpecialisationFactory())
+    for i in range(n):
+        cluster.description = f"Opis {i}"
+        cluster.save()
+        term = f.RepresentationFactory(cluster=cluster, since=D(2000, 1, 1))
+        term.until = D(2001, 1, 1) + datetime.timedelta(i)
+        term.save()
+        cluster.former_names.create(name=f"Dawna nazwa {i}")
+        cluster.member_counts.create(year=1990 + i, firms=10)
+        cluster.labels.create(level="silver", awarded_on=D(2020, 1, 1))
+        f.StatusAwardFactory(cluster=cluster).delete()
+    return reverse("admin:clusters_cluster_history", args=[cluster.pk])
+
+
+def history_of_an_application_with_its_results(n):
+    round_ = f.RoundFactory()
+    application = f.ApplicationFactory(round=round_)
+    for i in range(n):
+        stage = f.StageFactory(round=round_, order=i + 1, kind="formal" if i == 0 else "merit")
+        f.cm.EvaluationStage.objects.filter(pk=stage.pk).update(kind=f"k{i}")
+        result = f.StageResultFactory(application=application, stage=stage)
+        result.result = "passed"
+        result.save()
+        result.expert_scores.create(expert_number=1, points=10)
+    return reverse("admin:clusters_application_history", args=[application.pk])
+
+
+def history_of_an_event_with_its_participants(n):
+    event = f.EventFactory()
+    for _ in range(n):
+        f.ParticipationFactory(event=event, cluster=f.ClusterFactory())
+    return reverse("admin:events_event_history", args=[event.pk])
+
+
 def dashboard(n):
     """n of everything the dashboard lists: statuses expiring soon, drafts, waiting applications."""
     for _ in range(n):
@@ -169,6 +206,9 @@ PAGES = [
     one_event_with,
     one_institution_with,
     history_of_a_cluster,
+    history_of_a_cluster_with_its_rows,
+    history_of_an_application_with_its_results,
+    history_of_an_event_with_its_participants,
 ]
 
 
