@@ -131,7 +131,16 @@ class ClusterAdmin(RegistryImportExportMixin, RegistryAdmin):
         ),
         (
             _("Seat and industry"),
-            {"fields": ["city", "voivodeship", "specialisations", "website", "description"]},
+            {
+                "fields": [
+                    "city",
+                    "voivodeship",
+                    "specialisations",
+                    "website",
+                    "description",
+                    "source_url",
+                ]
+            },
         ),
         (
             _("Competitions and events"),
@@ -297,6 +306,14 @@ class PersonAdmin(RegistryImportExportMixin, RegistryAdmin):
 # --- Rounds, applications, results, awards ---------------------------------------
 
 
+@admin.register(models.ReportedStatusCount)
+class ReportedStatusCountAdmin(RegistryImportExportMixin, RegistryAdmin):
+    resource_classes = [resources.ReportedStatusCountResource]
+    list_display = ["on", "clusters", "note"]
+    search_fields = ["note", "source_url"]
+    date_hierarchy = "on"
+
+
 class StageInline(TabularInline):
     model = models.EvaluationStage
     ordering = ["order"]
@@ -361,7 +378,7 @@ class RoundAdmin(RegistryImportExportMixin, RegistryAdmin):
                 ],
             },
         ),
-        (None, {"fields": ["description"]}),
+        (None, {"fields": ["description", "source_url"]}),
     ]
     inlines = [StageInline, RoundApplicationInline]
     actions = ["grant_status"]
@@ -543,6 +560,7 @@ class StatusAwardAdmin(RegistryImportExportMixin, RegistryAdmin):
                     "valid_until",
                     "dates_estimated",
                     "note",
+                    "source_url",
                 ],
             },
         ),

@@ -98,6 +98,7 @@ class _Loader:
         clusters = self.read("clusters.toml")["cluster"]
         rounds = self.read("rounds.toml")["round"]
         events = self.read("events.toml")
+        status_counts = self.read("status_counts.toml")["status_count"]
         for kind, items in [
             ("institution", institutions),
             ("specialisation", specialisations),
@@ -116,6 +117,7 @@ class _Loader:
             self.people(events["person"]),
             self.projects(events["project"]),
             self.events(events["event"]),
+            self.status_counts(status_counts),
         ]
         for sheet in sheets:
             self.write(sheet)
@@ -186,7 +188,12 @@ class _Loader:
                 ],
                 coordinator=self.name("coordinator", item.get("coordinator")),
                 former_names=[
-                    (former["name"], former.get("from"), former.get("until"))
+                    (
+                        former["name"],
+                        former.get("from"),
+                        former.get("until"),
+                        former.get("source_url", ""),
+                    )
                     for former in item.get("former_names", [])
                 ],
                 member_counts=sorted(
@@ -212,6 +219,7 @@ class _Loader:
                 ],
                 website=item.get("website", ""),
                 description=item.get("description", ""),
+                source_url=item.get("source_url", ""),
             )
         return sheet
 
@@ -237,6 +245,7 @@ class _Loader:
                 applications_reported=item.get("applications_reported"),
                 awards_reported=item.get("awards_reported"),
                 description=item.get("description", ""),
+                source_url=item.get("source_url", ""),
             )
             for stage in item.get("stages", []):
                 stages.add(
@@ -274,6 +283,7 @@ class _Loader:
                     or (status_end_for(certificate) if certificate else None),
                     dates_estimated=entry.get("dates_estimated", False),
                     note=entry.get("note", ""),
+                    source_url=entry.get("source_url", ""),
                 )
         return rounds, stages, applications, awards
 
@@ -340,8 +350,20 @@ class _Loader:
                 ],
                 description=item.get("description", ""),
                 website=item.get("website", ""),
+                source_url=item.get("source_url", ""),
             )
             sheet.rows[-1]["Klastry"] = self.cluster_names(item)
+        return sheet
+
+    def status_counts(self, items):
+        sheet = _Sheet("status_counts")
+        for item in items:
+            sheet.add(
+                on=_date(item["on"]),
+                clusters=item["clusters"],
+                note=item.get("note", ""),
+                source_url=item.get("source_url", ""),
+            )
         return sheet
 
 

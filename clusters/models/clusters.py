@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.dates import today
+from core.fields import source_url_field
 from core.models import NaturalKeyQuerySet
 from core.text import slug_for, squash_spaces
 
@@ -256,6 +257,7 @@ class Cluster(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    source_url = source_url_field()
     published = models.BooleanField(
         _("published"),
         default=True,
@@ -413,6 +415,8 @@ class ClusterFormerName(models.Model):
     used_until_year = models.PositiveSmallIntegerField(
         _("used until (year)"), null=True, blank=True, validators=[MinValueValidator(1990)]
     )
+    # A rename is a fact of its own, often reported apart from the cluster's other facts.
+    source_url = source_url_field()
 
     history = HistoricalRecords()
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.fields import source_url_field
 from core.models import NaturalKeyQuerySet
 
 from .applications import Application, StageResult
@@ -65,6 +66,7 @@ class Round(models.Model):
         _("awards (as reported)"), null=True, blank=True
     )
     description = models.TextField(_("description"), blank=True)
+    source_url = source_url_field()
 
     objects = NaturalKeyQuerySet.as_manager()
     history = HistoricalRecords()
