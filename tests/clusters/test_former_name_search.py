@@ -1,0 +1,42 @@
+"""A search for a cluster's former name finds the renamed cluster, on the site and in the admin."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registry(builtin_registry):
+    return builtin_registry
+
+
+@pytest.mark.parametrize(
+    ("former", "current"),
+    [
+        ("Wschodni Klaster Budowlany", "Polski Klaster Budowlany"),
+        ("Klaster Obróbki Metali", "Evoluma"),
+        ("obróbki metali", "Evoluma"),
+    ],
+)
+def test_the_public_list_finds_a_renamed_cluster_by_its_former_name(
+    client, registry, former, current
+):
+    response = client.get(reverse("clusters:list"), {"q": former})
+    names = [cluster.name for cluster in response.context["clusters"]]
+    assert names == [current]
+
+
+@pytest.mark.parametrize(
+    ("former", "current"),
+    [
+        ("Wschodni Klaster Budowlany", "Polski Klaster Budowlany"),
+        ("Klaster Obróbki Metali", "Evoluma"),
+    ],
+)
+def test_the_admin_search_finds_a_renamed_cluster_by_its_former_name(
+    admin_client, registry, former, current
+):
+    response = admin_client.get(reverse("admin:clusters_cluster_changelist"), {"q": former})
+    names = [cluster.name for cluster in response.context["cl"].result_list]
+    assert names == [current]
