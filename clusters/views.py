@@ -19,6 +19,7 @@ from .models import (
     StageResult,
     StatusAward,
 )
+from .models.rounds import roman
 
 with_coordinators = Prefetch(
     "representations", queryset=Representation.objects.select_related("coordinator")
@@ -160,7 +161,10 @@ def round_list(request):
         )
         .order_by("-year", F("number").desc(nulls_last=True), "name")
     )
-    return render(request, "clusters/round_list.html", {"rounds": rounds})
+    missing = [roman(number) for number in Round.objects.missing_numbers()]
+    return render(
+        request, "clusters/round_list.html", {"rounds": rounds, "missing_rounds": missing}
+    )
 
 
 def round_detail(request, slug):

@@ -165,6 +165,21 @@ class ReportedStatusCountQuerySet(models.QuerySet):
     def between(self, first_day, last_day):
         return self.filter(on__range=(first_day, last_day))
 
+    def above_registry(self, clusters):
+        """These reports where `clusters` (a Cluster queryset) hold status on fewer days' counts.
+
+        Each report comes with `known`: how many of `clusters` the registry says held
+        status that day. Two queries, whatever the number of reports.
+        """
+        reports = list(self)
+        known = clusters.status_counts_on([report.on for report in reports])
+        short = []
+        for report in reports:
+            report.known = known[report.on]
+            if report.is_above_registry():
+                short.append(report)
+        return short
+
 
 class ReportedStatusCount(models.Model):
     """How many clusters held KKK status on a day, as a source reports it.
@@ -193,3 +208,7 @@ class ReportedStatusCount(models.Model):
 
     def __str__(self):
         return f"{self.on:%d.%m.%Y}: {self.clusters}"
+
+    def is_above_registry(self):
+        """Whether the registry knows fewer holders that day (`known`, set by the queryset)."""
+        return self.known < self.clusters

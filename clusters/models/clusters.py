@@ -184,6 +184,21 @@ class ClusterQuerySet(NaturalKeyQuerySet):
                 holders[year].add(cluster_id)
         return {year: len(clusters) for year, clusters in holders.items()}
 
+    def status_counts_on(self, days):
+        """{day: how many of these clusters held status on it}, in one query for all days."""
+        days = sorted(set(days))
+        if not days:
+            return {}
+        periods = StatusAward.objects.filter(
+            cluster__in=self.values("pk"), valid_from__lte=days[-1], valid_until__gte=days[0]
+        ).values_list("cluster_id", "valid_from", "valid_until")
+        holders = {day: set() for day in days}
+        for cluster_id, valid_from, valid_until in periods:
+            for day in days:
+                if valid_from <= day <= valid_until:
+                    holders[day].add(cluster_id)
+        return {day: len(clusters) for day, clusters in holders.items()}
+
     def last_day_with_status(self, on=None):
         """The latest day up to `on` on which any of these clusters held status, or None."""
         on = on or today()
