@@ -102,7 +102,27 @@ def published_events():
 
 
 def cluster_detail(request, slug):
-    cluster = get_object_or_404(
+    cluster = published_cluster(slug)
+    events = (
+        published_events()
+        .filter(Q(clusters=cluster) | Q(participations__cluster=cluster))
+        .distinct()
+        .order_by("-start_date")
+    )
+    return render(
+        request,
+        "clusters/cluster_detail.html",
+        {
+            "cluster": cluster,
+            "on": today(),
+            "events": events,
+            "estimated": [a for a in cluster.status_awards.all() if a.dates_estimated],
+        },
+    )
+
+
+def published_cluster(slug):
+    return get_object_or_404(
         Cluster.objects.published().prefetch_related(
             "specialisations",
             "former_names",
@@ -130,22 +150,6 @@ def cluster_detail(request, slug):
             ),
         ),
         slug=slug,
-    )
-    events = (
-        published_events()
-        .filter(Q(clusters=cluster) | Q(participations__cluster=cluster))
-        .distinct()
-        .order_by("-start_date")
-    )
-    return render(
-        request,
-        "clusters/cluster_detail.html",
-        {
-            "cluster": cluster,
-            "on": today(),
-            "events": events,
-            "estimated": [a for a in cluster.status_awards.all() if a.dates_estimated],
-        },
     )
 
 
