@@ -2,17 +2,19 @@ import csv
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import ListView
 
 from core.dates import today
+from core.text import slug_for
 
 from .exports import EXPORT_FIELDS, export_rows
 from .filters import ClusterFilter
 from .models import (
     Application,
     Cluster,
+    ClusterFormerName,
     EvaluationStage,
     Representation,
     Round,
@@ -101,8 +103,28 @@ def published_events():
     return Cluster._meta.get_field("events").related_model.objects.published()
 
 
+def renamed_cluster_url(slug):
+    """The address of a published cluster once known by a name that gave `slug`, or None.
+
+    A cluster merged into another under a former name (Wschodni Klaster Budowlany) loses
+    its own page; links made to that page lead to the cluster it is now. Read only when
+    no cluster has the slug, so the page's own queries stay as they were.
+    """
+    formers = ClusterFormerName.objects.filter(cluster__published=True).select_related("cluster")
+    for former in formers:
+        if slug_for(Cluster, former.name) == slug:
+            return former.cluster.get_absolute_url()
+    return None
+
+
 def cluster_detail(request, slug):
-    cluster = published_cluster(slug)
+    try:
+        cluster = published_cluster(slug)
+    except Http404:
+        url = renamed_cluster_url(slug)
+        if url is None:
+            raise
+        return redirect(url, permanent=True)
     events = (
         published_events()
         .filter(Q(clusters=cluster) | Q(participations__cluster=cluster))
