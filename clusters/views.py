@@ -16,6 +16,7 @@ from .models import (
     Cluster,
     ClusterFormerName,
     EvaluationStage,
+    ReportedStatusCount,
     Representation,
     Round,
     StageResult,
@@ -68,8 +69,13 @@ class ClusterListView(ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
+        as_of = self.filterset.as_of_date
+        # A source's count of holders on the day, when the registry knows fewer of them.
+        incomplete = ReportedStatusCount.objects.filter(on=as_of).above_registry(
+            Cluster.objects.published()
+        )
         return super().get_context_data(
-            filter=self.filterset, as_of=self.filterset.as_of_date, **kwargs
+            filter=self.filterset, as_of=as_of, incomplete_counts=incomplete, **kwargs
         )
 
 

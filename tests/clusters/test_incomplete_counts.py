@@ -150,3 +150,21 @@ def test_rounds_list_names_the_missing_rounds(client):
         RoundFactory(number=number)
     assert "Brak w rejestrze rund III, IV" in text(client, "/rundy/")
     assert "Rounds III, IV are missing from the registry" in text(client, "/en/rundy/")
+
+
+# --- the cluster list ------------------------------------------------------------------
+
+
+def test_cluster_list_on_a_reported_day_says_how_many_holders_the_registry_knows(client):
+    ReportedStatusCountFactory(on=CALL_OPENED, clusters=19, source_url=SOURCE)
+    holders(8)
+    page = text(client, "/klastry/?status=current&as_of=2022-08-01")
+    assert "Dane niepełne: Według źródła 1 sierpnia 2022 status KKK miało 19 klastrów" in page
+    assert "rejestr zna 8 z 19" in page
+    assert "Dane niepełne" not in text(client, "/klastry/?status=current&as_of=2022-08-02")
+
+
+def test_cluster_list_on_a_reported_day_the_registry_knows_whole_has_no_note(client):
+    ReportedStatusCountFactory(on=CALL_OPENED, clusters=8)
+    holders(8)
+    assert "Dane niepełne" not in text(client, "/klastry/?status=current&as_of=2022-08-01")
