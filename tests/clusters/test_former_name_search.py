@@ -42,9 +42,7 @@ def test_the_admin_search_finds_a_renamed_cluster_by_its_former_name(
     assert names == [current]
 
 
-def test_the_address_of_a_cluster_merged_under_a_former_name_leads_to_the_cluster(
-    client, registry
-):
+def test_the_address_of_a_merged_cluster_leads_to_the_cluster_it_is_now(client, registry):
     response = client.get("/klastry/wschodni-klaster-budowlany/")
     assert response.status_code == 301
     assert response["Location"] == "/klastry/polski-klaster-budowlany/"
