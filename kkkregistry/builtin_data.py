@@ -20,8 +20,9 @@ import tablib
 from django.conf import settings
 from django.db import transaction
 
-from clusters.models import status_end_for
+from clusters.models import Cluster, status_end_for
 from clusters.resources import STAGE_COLUMNS
+from clusters.services import merge_cluster_into
 from transfer.service import import_dataset, resource_for
 
 DATA_DIR = Path(settings.BASE_DIR) / "data"
@@ -95,7 +96,8 @@ class _Loader:
         institutions = self.read("institutions.toml")["institution"]
         specialisations = self.read("specialisations.toml")["specialisation"]
         coordinators = self.read("coordinators.toml")["coordinator"]
-        clusters = self.read("clusters.toml")["cluster"]
+        clusters_file = self.read("clusters.toml")
+        clusters = clusters_file["cluster"]
         rounds = self.read("rounds.toml")["round"]
         events = self.read("events.toml")
         status_counts = self.read("status_counts.toml")["status_count"]
@@ -121,7 +123,25 @@ class _Loader:
         ]
         for sheet in sheets:
             self.write(sheet)
+        for item in clusters_file.get("merged_cluster", []):
+            self.merge(item)
         return self.report
+
+    def merge(self, item):
+        """A cluster an older load recorded apart becomes a former name of the one it is.
+
+        After the other files: the cluster it merges into has its awards by then, and
+        those win over the older, estimated ones.
+        """
+        old = Cluster.objects.filter(slug=item["slug"]).first()
+        if old is None:
+            return
+        try:
+            into = Cluster.objects.get(slug=item["into"])
+        except Cluster.DoesNotExist:
+            raise DataError(f"cluster “{item['into']}” is not defined in the data files") from None
+        merge_cluster_into(old, into, reason=CHANGE_REASON)
+        self.report.updated["clusters merged"] += 1
 
     def write(self, sheet):
         if not sheet.rows:

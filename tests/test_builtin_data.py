@@ -244,3 +244,28 @@ def test_events_and_their_people(registry):
         D(2018, 12, 17),
         D(2023, 1, 23),
     }
+
+
+def test_loading_over_a_database_that_had_the_building_cluster_twice_merges_it(registry):
+    psdik = Coordinator.objects.get(name="Polskie Stowarzyszenie Doradcze i Konsultingowe")
+    # As the data before the renaming was known recorded it.
+    wschodni = Cluster.objects.create(
+        name="Wschodni Klaster Budowlany", slug="wschodni-klaster-budowlany"
+    )
+    wschodni.representations.create(coordinator=psdik)
+    StatusAward.objects.create(
+        cluster=wschodni,
+        round=Round.objects.get(slug="runda-i"),
+        valid_from=D(2015, 12, 31),
+        valid_until=D(2018, 1, 1),
+        dates_estimated=True,
+    )
+    report = load_registry_data()
+    assert report.updated["clusters merged"] == 1
+    assert not Cluster.objects.filter(slug="wschodni-klaster-budowlany").exists()
+    polski = Cluster.objects.get(slug="polski-klaster-budowlany")
+    award = polski.status_awards.get(round__slug="runda-i")
+    assert (award.valid_from, award.dates_estimated) == (D(2015, 10, 27), False)
+    assert psdik.representations.get().cluster == polski
+    assert Cluster.objects.with_status_on(D(2016, 10, 25)).count() == 16
+    assert load_registry_data().updated["clusters merged"] == 0
