@@ -153,7 +153,16 @@ class ClusterAdmin(RegistryImportExportMixin, RegistryAdmin):
         ),
         (
             _("Seat and industry"),
-            {"fields": ["city", "voivodeship", "specialisations", "website", "description"]},
+            {
+                "fields": [
+                    "city",
+                    "voivodeship",
+                    "specialisations",
+                    "website",
+                    "description",
+                    "source_url",
+                ]
+            },
         ),
         (
             _("Competitions and events"),
@@ -333,6 +342,14 @@ class PersonAdmin(RegistryImportExportMixin, RegistryAdmin):
 # --- Rounds, applications, results, awards ---------------------------------------
 
 
+@admin.register(models.ReportedStatusCount)
+class ReportedStatusCountAdmin(RegistryImportExportMixin, RegistryAdmin):
+    resource_classes = [resources.ReportedStatusCountResource]
+    list_display = ["on", "clusters", "note"]
+    search_fields = ["note", "source_url"]
+    date_hierarchy = "on"
+
+
 class StageInline(TabularInline):
     model = models.EvaluationStage
     ordering = ["order"]
@@ -397,7 +414,7 @@ class RoundAdmin(RegistryImportExportMixin, RegistryAdmin):
                 ],
             },
         ),
-        (None, {"fields": ["description"]}),
+        (None, {"fields": ["description", "source_url"]}),
     ]
     inlines = [StageInline, RoundApplicationInline]
     history_related = ["stages"]
@@ -648,6 +665,7 @@ class StatusAwardAdmin(RegistryImportExportMixin, RegistryAdmin):
                     "earliest_start",
                     "latest_end",
                     "note",
+                    "source_url",
                 ],
             },
         ),

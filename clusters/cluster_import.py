@@ -37,7 +37,7 @@ from .validators import validate_nip
 CHILDREN = {
     "former_names": (
         ClusterFormerName,
-        ("name", "used_from_year", "used_until_year"),
+        ("name", "used_from_year", "used_until_year", "source_url"),
         lambda child: child.name.lower(),
     ),
     "member_counts": (

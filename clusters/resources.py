@@ -48,6 +48,7 @@ from .models import (
     InstitutionName,
     Person,
     PersonRole,
+    ReportedStatusCount,
     Representation,
     Role,
     Round,
@@ -72,18 +73,20 @@ class PeriodListWidget(TextWidget):
         items = []
         for chunk in str(value or "").split(";"):
             chunk = squash_spaces(chunk)
-            if not chunk:
-                continue
-            match = self.ITEM.match(chunk)
-            try:
-                start = self.part(match["start"].strip()) if match["start"] else None
-                end = self.part(match["end"].strip()) if match["end"] else None
-            except ValueError:
-                raise ValueError(
-                    _("“%(value)s” should look like “Name (2010–2015)”.") % {"value": chunk}
-                ) from None
-            items.append((match["name"], start, end))
+            if chunk:
+                items.append(self.clean_item(chunk))
         return items
+
+    def clean_item(self, chunk):
+        match = self.ITEM.match(chunk)
+        try:
+            start = self.part(match["start"].strip()) if match["start"] else None
+            end = self.part(match["end"].strip()) if match["end"] else None
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s” should look like “Name (2010–2015)”.") % {"value": chunk}
+            ) from None
+        return (match["name"], start, end)
 
     def render_part(self, part):
         if part is None:
@@ -97,6 +100,28 @@ class PeriodListWidget(TextWidget):
                 parts.append(name)
             else:
                 parts.append(f"{name} ({self.render_part(start)}–{self.render_part(end)})")
+        return "; ".join(parts)
+
+
+class FormerNamesWidget(PeriodListWidget):
+    """'Klaster Obróbki Metali (–2024) <https://…>': a former name, its years, its source.
+
+    The source address goes in angle brackets, as addresses are quoted in running
+    text (RFC 3986, appendix C); a name never contains them.
+    """
+
+    SOURCE = re.compile(r"^(?P<rest>.*?)\s*<(?P<url>[^<>\s]+)>$")
+
+    def clean_item(self, chunk):
+        match = self.SOURCE.match(chunk)
+        rest, url = (match["rest"], match["url"]) if match else (chunk, "")
+        return (*super().clean_item(rest), url)
+
+    def render(self, value, obj=None, **kwargs):
+        parts = []
+        for name, start, end, url in value or []:
+            part = super().render([(name, start, end)])
+            parts.append(f"{part} <{url}>" if url else part)
         return "; ".join(parts)
 
 
@@ -321,11 +346,12 @@ class ClusterResource(ClusterImportHooks, RegistryResource):
     coordinator = RelatedColumn("Koordynator")
     coordinator_nip = RelatedColumn("NIP koordynatora", DigitsWidget((10,), nip_number.is_valid))
     coordinator_since = RelatedColumn("Koordynator od", DateWidget())
-    former_names = RelatedColumn("Dawne nazwy", PeriodListWidget())
+    former_names = RelatedColumn("Dawne nazwy", FormerNamesWidget())
     member_counts = RelatedColumn("Liczba członków", MemberCountsWidget())
     labels = RelatedColumn("Certyfikaty zarządzania", LabelsWidget())
     website = text("website", "Strona WWW")
     description = text("description", "Opis")
+    source_url = text("source_url", "Źródło")
     published = boolean("published", "Opublikowany")
 
     class Meta(RegistryResource.Meta):
@@ -381,7 +407,10 @@ class ClusterResource(ClusterImportHooks, RegistryResource):
     def get_former_names(self, cluster):
         if not cluster.pk:
             return []
-        return [(f.name, f.used_from_year, f.used_until_year) for f in cluster.listed_former_names]
+        return [
+            (f.name, f.used_from_year, f.used_until_year, f.source_url)
+            for f in cluster.listed_former_names
+        ]
 
     def get_member_counts(self, cluster):
         if not cluster.pk:
@@ -423,6 +452,7 @@ class RoundResource(RegistryLookups, RegistryResource):
     applications_reported = integer("applications_reported", "Wnioski (wg ogłoszenia)")
     awards_reported = integer("awards_reported", "Nadania statusu (wg ogłoszenia)")
     description = text("description", "Opis")
+    source_url = text("source_url", "Źródło")
 
     class Meta(RegistryResource.Meta):
         model = Round
@@ -722,6 +752,7 @@ class StatusAwardResource(ClusterRoundKeyMixin, RegistryResource):
     earliest_start = date("earliest_start", "Możliwy od")
     latest_end = date("latest_end", "Możliwy do")
     note = text("note", "Uwagi")
+    source_url = text("source_url", "Źródło")
 
     class Meta(RegistryResource.Meta):
         model = StatusAward
@@ -745,6 +776,33 @@ class StatusAwardResource(ClusterRoundKeyMixin, RegistryResource):
                 )
             }
         return self._applications
+
+
+class ReportedStatusCountResource(RegistryResource):
+    """Counts of status holders as sources report them, one row a day."""
+
+    file_kind = "status_counts"
+    required_columns = ("on", "clusters")
+    key_field = "on"
+    on = date("on", "Data")
+    clusters = integer("clusters", "Liczba klastrów ze statusem")
+    note = text("note", "Uwagi")
+    source_url = text("source_url", "Źródło")
+
+    class Meta(RegistryResource.Meta):
+        model = ReportedStatusCount
+
+    def key_fields(self):
+        return ["on"]
+
+    def natural_keys(self, values):
+        return [values["on"]] if values.get("on") else []
+
+    def record_keys(self, engine, record):
+        try:
+            return self.natural_keys({"on": self.fields["on"].clean(record)})
+        except (ValueError, KeyError):
+            return []
 
 
 ROLE_WIDGET = ChoiceWidget(Role.choices)
@@ -832,5 +890,6 @@ RESOURCES = [
     StageResource,
     ApplicationResource,
     StatusAwardResource,
+    ReportedStatusCountResource,
     PersonResource,
 ]

@@ -2,10 +2,11 @@
 
 import logging
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Application, Round, StatusAward
+from .models import Application, Cluster, ClusterFormerName, Representation, Round, StatusAward
 
 logger = logging.getLogger(__name__)
 
@@ -77,3 +78,46 @@ def grant_status_to_successful_applications(round_, certificate_date=None, user=
             awards.append(award)
     logger.info("Granted status to %d application(s) of %s", len(awards), round_)
     return awards
+
+
+def merge_cluster_into(old, new, user=None, reason=""):
+    """Make `old` a former name of `new`: its records move to `new`, then `old` goes.
+
+    For a cluster recorded twice under two names (Wschodni Klaster Budowlany, renamed
+    Polski Klaster Budowlany). A record `new` already has the like of (an award or
+    application of the same round, a term of the same coordinator, figures of the same
+    year) is the better-sourced one: `old`'s is deleted rather than moved. Every
+    relation to clusters is followed, those of apps built on this one (events) too.
+    """
+    if old.pk == new.pk:
+        raise RegistryError(_("A cluster cannot be merged into itself."))
+    with transaction.atomic():
+        coordinators = set(new.representations.values_list("coordinator_id", flat=True))
+        for relation in Cluster._meta.related_objects:
+            if relation.many_to_many:
+                accessor = getattr(new, relation.get_accessor_name())
+                accessor.add(*getattr(old, relation.get_accessor_name()).all())
+                continue
+            for row in getattr(old, relation.get_accessor_name()).all():
+                row._history_user, row._change_reason = user, reason
+                setattr(row, relation.field.name, new)
+                duplicate = isinstance(row, Representation) and row.coordinator_id in coordinators
+                try:
+                    row.validate_constraints()
+                except ValidationError:
+                    duplicate = True
+                if duplicate:
+                    setattr(row, relation.field.name, old)
+                    row.delete()
+                else:
+                    row.save()
+        for specialisation in old.specialisations.all():
+            new.specialisations.add(specialisation)
+        if not new.former_names.filter(name__iexact=old.name).exists():
+            former = ClusterFormerName(cluster=new, name=old.name)
+            former._history_user, former._change_reason = user, reason
+            former.save()
+        old._history_user, old._change_reason = user, reason
+        old.delete()
+        new.refresh_search_text()
+    logger.info("Merged cluster %s into %s", old, new)

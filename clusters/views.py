@@ -2,23 +2,27 @@ import csv
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import ListView
 
 from core.dates import today
+from core.text import slug_for
 
 from .exports import EXPORT_FIELDS, export_rows
 from .filters import ClusterFilter
 from .models import (
     Application,
     Cluster,
+    ClusterFormerName,
     EvaluationStage,
+    ReportedStatusCount,
     Representation,
     Round,
     StageResult,
     StatusAward,
 )
+from .models.rounds import roman
 
 with_coordinators = Prefetch(
     "representations", queryset=Representation.objects.select_related("coordinator")
@@ -65,8 +69,13 @@ class ClusterListView(ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
+        as_of = self.filterset.as_of_date
+        # A source's count of holders on the day, when the registry knows fewer of them.
+        incomplete = ReportedStatusCount.objects.filter(on=as_of).above_registry(
+            Cluster.objects.published()
+        )
         return super().get_context_data(
-            filter=self.filterset, as_of=self.filterset.as_of_date, **kwargs
+            filter=self.filterset, as_of=as_of, incomplete_counts=incomplete, **kwargs
         )
 
 
@@ -100,8 +109,48 @@ def published_events():
     return Cluster._meta.get_field("events").related_model.objects.published()
 
 
+def renamed_cluster_url(slug):
+    """The address of a published cluster once known by a name that gave `slug`, or None.
+
+    A cluster merged into another under a former name (Wschodni Klaster Budowlany) loses
+    its own page; links made to that page lead to the cluster it is now. Read only when
+    no cluster has the slug, so the page's own queries stay as they were.
+    """
+    formers = ClusterFormerName.objects.filter(cluster__published=True).select_related("cluster")
+    for former in formers:
+        if slug_for(Cluster, former.name) == slug:
+            return former.cluster.get_absolute_url()
+    return None
+
+
 def cluster_detail(request, slug):
-    cluster = get_object_or_404(
+    try:
+        cluster = published_cluster(slug)
+    except Http404:
+        url = renamed_cluster_url(slug)
+        if url is None:
+            raise
+        return redirect(url, permanent=True)
+    events = (
+        published_events()
+        .filter(Q(clusters=cluster) | Q(participations__cluster=cluster))
+        .distinct()
+        .order_by("-start_date")
+    )
+    return render(
+        request,
+        "clusters/cluster_detail.html",
+        {
+            "cluster": cluster,
+            "on": today(),
+            "events": events,
+            "estimated": [a for a in cluster.status_awards.all() if a.dates_estimated],
+        },
+    )
+
+
+def published_cluster(slug):
+    return get_object_or_404(
         Cluster.objects.published().prefetch_related(
             "specialisations",
             "former_names",
@@ -130,22 +179,6 @@ def cluster_detail(request, slug):
         ),
         slug=slug,
     )
-    events = (
-        published_events()
-        .filter(Q(clusters=cluster) | Q(participations__cluster=cluster))
-        .distinct()
-        .order_by("-start_date")
-    )
-    return render(
-        request,
-        "clusters/cluster_detail.html",
-        {
-            "cluster": cluster,
-            "on": today(),
-            "events": events,
-            "estimated": [a for a in cluster.status_awards.all() if a.dates_estimated],
-        },
-    )
 
 
 def round_list(request):
@@ -160,7 +193,10 @@ def round_list(request):
         )
         .order_by("-year", F("number").desc(nulls_last=True), "name")
     )
-    return render(request, "clusters/round_list.html", {"rounds": rounds})
+    missing = [roman(number) for number in Round.objects.missing_numbers()]
+    return render(
+        request, "clusters/round_list.html", {"rounds": rounds, "missing_rounds": missing}
+    )
 
 
 def round_detail(request, slug):

@@ -59,6 +59,7 @@ class EventAdmin(RegistryImportExportMixin, RegistryAdmin):
                     "clusters",
                     "description",
                     "website",
+                    "source_url",
                 ],
             },
         ),

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster, Institution, Person, Role, Round
 from core.dates import today
+from core.fields import source_url_field
 from core.models import NaturalKeyQuerySet
 from core.text import slug_for
 
@@ -127,6 +128,7 @@ class Event(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    source_url = source_url_field()
     published = models.BooleanField(_("published"), default=True)
 
     objects = EventQuerySet.as_manager()

@@ -123,6 +123,7 @@ class EventResource(RegistryLookups, RegistryResource):
     participants = RelatedColumn("Uczestnicy", ParticipantsWidget())
     description = text("description", "Opis")
     website = text("website", "Strona WWW")
+    source_url = text("source_url", "Źródło")
     published = boolean("published", "Opublikowane")
 
     class Meta(RegistryResource.Meta):

@@ -20,8 +20,9 @@ import tablib
 from django.conf import settings
 from django.db import transaction
 
-from clusters.models import status_end_for
+from clusters.models import Cluster, status_end_for
 from clusters.resources import STAGE_COLUMNS
+from clusters.services import merge_cluster_into
 from transfer.service import import_dataset, resource_for
 
 DATA_DIR = Path(settings.BASE_DIR) / "data"
@@ -95,9 +96,11 @@ class _Loader:
         institutions = self.read("institutions.toml")["institution"]
         specialisations = self.read("specialisations.toml")["specialisation"]
         coordinators = self.read("coordinators.toml")["coordinator"]
-        clusters = self.read("clusters.toml")["cluster"]
+        clusters_file = self.read("clusters.toml")
+        clusters = clusters_file["cluster"]
         rounds = self.read("rounds.toml")["round"]
         events = self.read("events.toml")
+        status_counts = self.read("status_counts.toml")["status_count"]
         for kind, items in [
             ("institution", institutions),
             ("specialisation", specialisations),
@@ -116,10 +119,29 @@ class _Loader:
             self.people(events["person"]),
             self.projects(events["project"]),
             self.events(events["event"]),
+            self.status_counts(status_counts),
         ]
         for sheet in sheets:
             self.write(sheet)
+        for item in clusters_file.get("merged_cluster", []):
+            self.merge(item)
         return self.report
+
+    def merge(self, item):
+        """A cluster an older load recorded apart becomes a former name of the one it is.
+
+        After the other files: the cluster it merges into has its awards by then, and
+        those win over the older, estimated ones.
+        """
+        old = Cluster.objects.filter(slug=item["slug"]).first()
+        if old is None:
+            return
+        try:
+            into = Cluster.objects.get(slug=item["into"])
+        except Cluster.DoesNotExist:
+            raise DataError(f"cluster “{item['into']}” is not defined in the data files") from None
+        merge_cluster_into(old, into, reason=CHANGE_REASON)
+        self.report.updated["clusters merged"] += 1
 
     def write(self, sheet):
         if not sheet.rows:
@@ -186,7 +208,12 @@ class _Loader:
                 ],
                 coordinator=self.name("coordinator", item.get("coordinator")),
                 former_names=[
-                    (former["name"], former.get("from"), former.get("until"))
+                    (
+                        former["name"],
+                        former.get("from"),
+                        former.get("until"),
+                        former.get("source_url", ""),
+                    )
                     for former in item.get("former_names", [])
                 ],
                 member_counts=sorted(
@@ -212,6 +239,7 @@ class _Loader:
                 ],
                 website=item.get("website", ""),
                 description=item.get("description", ""),
+                source_url=item.get("source_url", ""),
             )
         return sheet
 
@@ -237,6 +265,7 @@ class _Loader:
                 applications_reported=item.get("applications_reported"),
                 awards_reported=item.get("awards_reported"),
                 description=item.get("description", ""),
+                source_url=item.get("source_url", ""),
             )
             for stage in item.get("stages", []):
                 stages.add(
@@ -276,6 +305,7 @@ class _Loader:
                     earliest_start=_date(entry.get("earliest_start")),
                     latest_end=_date(entry.get("latest_end")),
                     note=entry.get("note", ""),
+                    source_url=entry.get("source_url", ""),
                 )
         return rounds, stages, applications, awards
 
@@ -342,8 +372,20 @@ class _Loader:
                 ],
                 description=item.get("description", ""),
                 website=item.get("website", ""),
+                source_url=item.get("source_url", ""),
             )
             sheet.rows[-1]["Klastry"] = self.cluster_names(item)
+        return sheet
+
+    def status_counts(self, items):
+        sheet = _Sheet("status_counts")
+        for item in items:
+            sheet.add(
+                on=_date(item["on"]),
+                clusters=item["clusters"],
+                note=item.get("note", ""),
+                source_url=item.get("source_url", ""),
+            )
         return sheet
 
 

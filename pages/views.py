@@ -1,3 +1,5 @@
+import datetime
+
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
@@ -7,7 +9,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from clusters import tilemap
-from clusters.models import Cluster, Round, Specialisation, StatusAward
+from clusters.models import Cluster, ReportedStatusCount, Round, Specialisation, StatusAward
+from clusters.models.rounds import roman
 from core.dates import today
 from core.display import COOKIE_MAX_AGE, SWITCHES, is_on
 from events.models import Event
@@ -69,6 +72,10 @@ def home(request):
         .order_by("-n", "name")
     )
     years = published.status_years(FIRST_CHART_YEAR, on.year)
+    # Counts sources report where the registry knows fewer holders: the chart is short there.
+    incomplete_counts = ReportedStatusCount.objects.between(
+        datetime.date(FIRST_CHART_YEAR, 1, 1), on
+    ).above_registry(published)
     events = Event.objects.published().select_related("part_of")
     return render(
         request,
@@ -85,6 +92,8 @@ def home(request):
             "map_height": tilemap.ROWS * tilemap.TILE_HEIGHT,
             "by_specialisation": by_specialisation,
             "chart": year_chart(years),
+            "incomplete_counts": incomplete_counts,
+            "missing_rounds": [roman(number) for number in Round.objects.missing_numbers()],
             "latest_round": latest_round(),
             "upcoming_events": events.upcoming(on).order_by("start_date")[:HOME_EVENTS],
             "recent_events": events.past(on).order_by("-start_date")[:HOME_EVENTS],

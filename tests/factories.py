@@ -197,3 +197,11 @@ def staff_in(group_name, **kwargs):
     user = UserFactory(**kwargs)
     user.groups.add(Group.objects.get(name=group_name))
     return user
+
+
+class ReportedStatusCountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.ReportedStatusCount
+
+    on = datetime.date(2016, 10, 25)
+    clusters = 16

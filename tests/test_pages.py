@@ -21,7 +21,7 @@ def test_cluster_page_shows_its_status_history(client, registry):
     response = client.get(reverse("clusters:detail", kwargs={"slug": "klaster-obrobki-metali"}))
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Klaster Obróbki Metali" in content
+    assert "Evoluma" in content and "Klaster Obróbki Metali" in content  # renamed in 2024
     assert "17 grudnia 2021" in content  # end of the 2018 renewal
     assert "31 grudnia 2024" in content  # end of round V
 

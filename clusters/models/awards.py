@@ -3,12 +3,14 @@
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.dates import add_years, today
+from core.fields import source_url_field
 
 # Status lasts 3 years from the certificate (competition rules, § on the award).
 STATUS_YEARS = 3
@@ -107,6 +109,7 @@ class StatusAward(models.Model):
         ),
     )
     note = models.TextField(_("note"), blank=True)
+    source_url = source_url_field()
 
     objects = StatusAwardQuerySet.as_manager()
     history = HistoricalRecords()
@@ -243,3 +246,56 @@ class AwardState(models.TextChoices):
     EXPIRED = "expired", _("expired")
     # Estimated dates: the day is in a margin the sources neither prove nor rule out.
     UNCERTAIN = "uncertain", _("uncertain (estimated dates)")
+
+
+class ReportedStatusCountQuerySet(models.QuerySet):
+    def between(self, first_day, last_day):
+        return self.filter(on__range=(first_day, last_day))
+
+    def above_registry(self, clusters):
+        """These reports where `clusters` (a Cluster queryset) hold status on fewer days' counts.
+
+        Each report comes with `known`: how many of `clusters` the registry says held
+        status that day. Two queries, whatever the number of reports.
+        """
+        reports = list(self)
+        known = clusters.status_counts_on([report.on for report in reports])
+        short = []
+        for report in reports:
+            report.known = known[report.on]
+            if report.is_above_registry():
+                short.append(report)
+        return short
+
+
+class ReportedStatusCount(models.Model):
+    """How many clusters held KKK status on a day, as a source reports it.
+
+    Notices give totals ("16 KKK after round II") where the registry may not know
+    every holder (rounds III and IV are missing from it): pages compare the two
+    and say when the registry's own count falls short.
+    """
+
+    on = models.DateField(
+        _("date"), unique=True, help_text=_("The day the source gives the count for.")
+    )
+    clusters = models.PositiveSmallIntegerField(
+        _("clusters holding status"), validators=[MinValueValidator(1)]
+    )
+    note = models.CharField(_("note"), max_length=250, blank=True)
+    source_url = source_url_field()
+
+    objects = ReportedStatusCountQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reported status count")
+        verbose_name_plural = _("reported status counts")
+        ordering = ["on"]
+
+    def __str__(self):
+        return f"{self.on:%d.%m.%Y}: {self.clusters}"
+
+    def is_above_registry(self):
+        """Whether the registry knows fewer holders that day (`known`, set by the queryset)."""
+        return self.known < self.clusters

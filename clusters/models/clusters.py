@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.dates import today
+from core.fields import source_url_field
 from core.models import NaturalKeyQuerySet
 from core.text import slug_for, squash_spaces
 
@@ -216,6 +217,21 @@ class ClusterQuerySet(NaturalKeyQuerySet):
             year: (len(holders[year]), len(holders[year] - on_exact_dates[year])) for year in years
         }
 
+    def status_counts_on(self, days):
+        """{day: how many of these clusters held status on it}, in one query for all days."""
+        days = sorted(set(days))
+        if not days:
+            return {}
+        periods = StatusAward.objects.filter(
+            cluster__in=self.values("pk"), valid_from__lte=days[-1], valid_until__gte=days[0]
+        ).values_list("cluster_id", "valid_from", "valid_until")
+        holders = {day: set() for day in days}
+        for cluster_id, valid_from, valid_until in periods:
+            for day in days:
+                if valid_from <= day <= valid_until:
+                    holders[day].add(cluster_id)
+        return {day: len(clusters) for day, clusters in holders.items()}
+
     def last_day_with_status(self, on=None):
         """The latest day up to `on` on which any of these clusters held status, or None."""
         on = on or today()
@@ -290,6 +306,7 @@ class Cluster(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    source_url = source_url_field()
     published = models.BooleanField(
         _("published"),
         default=True,
@@ -486,6 +503,8 @@ class ClusterFormerName(models.Model):
     used_until_year = models.PositiveSmallIntegerField(
         _("used until (year)"), null=True, blank=True, validators=[MinValueValidator(1990)]
     )
+    # A rename is a fact of its own, often reported apart from the cluster's other facts.
+    source_url = source_url_field()
 
     history = HistoricalRecords()
 

@@ -9,9 +9,29 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.fields import source_url_field
 from core.models import NaturalKeyQuerySet
 
 from .applications import Application, StageResult
+
+
+class RoundQuerySet(NaturalKeyQuerySet):
+    def missing_numbers(self):
+        """Numbers of competition rounds before the last recorded one that the registry lacks."""
+        numbers = set(self.filter(kind="regular").values_list("number", flat=True))
+        return [n for n in range(1, max(numbers, default=0)) if n not in numbers]
+
+
+ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+
+
+def roman(number):
+    """Rounds are numbered I, II, … in every notice: 3 → 'III'."""
+    digits = ""
+    for value, letters in ROMAN:
+        count, number = divmod(number, value)
+        digits += letters * count
+    return digits
 
 
 class Round(models.Model):
@@ -65,8 +85,9 @@ class Round(models.Model):
         _("awards (as reported)"), null=True, blank=True
     )
     description = models.TextField(_("description"), blank=True)
+    source_url = source_url_field()
 
-    objects = NaturalKeyQuerySet.as_manager()
+    objects = RoundQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -121,16 +142,25 @@ class Round(models.Model):
     # ("of 7 clusters only 4 were recertified"): the larger figure is shown.
     # `applications_recorded` / `awards_recorded` are annotated by the public views.
     def applications_total(self):
-        recorded = getattr(self, "applications_recorded", None)
-        if recorded is None:
-            recorded = self.applications.count()
-        return max(recorded, self.applications_reported or 0)
+        return max(self.applications_recorded_count(), self.applications_reported or 0)
 
     def awards_total(self):
+        return max(self.awards_recorded_count(), self.awards_reported or 0)
+
+    # What the registry does not know: the reported figure less the recorded one.
+    def applications_unknown(self):
+        return max((self.applications_reported or 0) - self.applications_recorded_count(), 0)
+
+    def awards_unknown(self):
+        return max((self.awards_reported or 0) - self.awards_recorded_count(), 0)
+
+    def applications_recorded_count(self):
+        recorded = getattr(self, "applications_recorded", None)
+        return self.applications.count() if recorded is None else recorded
+
+    def awards_recorded_count(self):
         recorded = getattr(self, "awards_recorded", None)
-        if recorded is None:
-            recorded = self.status_awards.count()
-        return max(recorded, self.awards_reported or 0)
+        return self.status_awards.count() if recorded is None else recorded
 
     def results_figures(self):
         """How many applied, passed each stage and were awarded (from the recorded results)."""

@@ -1,6 +1,9 @@
 """Template filters the public pages share."""
 
+from urllib.parse import urlsplit
+
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -30,3 +33,17 @@ def local_name(specialisation):
     if get_language() == "en" and specialisation.name_en:
         return specialisation.name_en
     return specialisation.name
+
+
+@register.filter
+def source_link(url):
+    """`record.source_url|source_link`: a link to a record's source, named by its site.
+
+    Only http(s) addresses become links (the field accepts no other, but a row
+    written around validation must not put a javascript: address on a page).
+    """
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    site = parts.hostname.removeprefix("www.")
+    return format_html('<a href="{}" rel="external noopener">{}</a>', url, site)

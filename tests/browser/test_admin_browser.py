@@ -78,12 +78,12 @@ def test_viewer_can_look_but_not_change(page, screenshot):
     screenshot(page, "admin-dashboard-viewer")
 
     page.goto("/admin/clusters/cluster/")
-    expect(page.locator("#result_list")).to_contain_text("Klaster Obróbki Metali")
+    expect(page.locator("#result_list")).to_contain_text("Evoluma")
     expect(page.locator("a.addlink")).to_have_count(0)
     expect(page.locator("select[name=action]")).to_have_count(0)
     screenshot(page, "admin-cluster-list")
 
-    page.click("#result_list >> text=Klaster Obróbki Metali")
+    page.click("#result_list >> text=Evoluma")
     expect(page.locator("h1")).to_have_text("Zobacz klaster")
     expect(page.locator("input[name=_save]")).to_have_count(0)
     expect(page.locator("#id_name")).to_have_count(0)  # shown as text, not as a field

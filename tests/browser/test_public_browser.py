@@ -82,11 +82,11 @@ def test_visitor_asks_who_held_status_on_a_day(page, registry):
 
 def test_visitor_switches_language_and_stays_on_the_same_page(page, registry):
     page.goto("/klastry/klaster-obrobki-metali/")
-    page.get_by_role("link", name="English").click()
+    page.get_by_role("link", name="English", exact=True).click()
     assert page.url.endswith("/en/klastry/klaster-obrobki-metali/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", name="KKK status history").is_visible()
-    page.get_by_role("link", name="Polski").click()
+    page.get_by_role("link", name="Polski", exact=True).click()
     assert page.locator("html").get_attribute("lang") == "pl"
 
 

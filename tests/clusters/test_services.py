@@ -4,9 +4,20 @@ import datetime
 
 import pytest
 
-from clusters.models import StatusAward
-from clusters.services import RegistryError, grant_status_to_successful_applications
-from tests.factories import ApplicationFactory, RoundFactory, StatusAwardFactory
+from clusters.models import Cluster, StatusAward
+from clusters.services import (
+    RegistryError,
+    grant_status_to_successful_applications,
+    merge_cluster_into,
+)
+from tests.factories import (
+    ApplicationFactory,
+    ClusterFactory,
+    EventFactory,
+    RepresentationFactory,
+    RoundFactory,
+    StatusAwardFactory,
+)
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -127,3 +138,28 @@ def test_the_admin_says_why_nothing_was_granted(admin_client):
     )
     messages = [str(m) for m in response.context["messages"]]
     assert any("have not passed every stage yet" in m for m in messages), messages
+
+
+def test_merging_a_cluster_moves_its_records_and_keeps_its_name_as_a_former_name():
+    old = ClusterFactory(name="Wschodni Klaster Budowlany")
+    new = ClusterFactory(name="Polski Klaster Budowlany")
+    coordinator = RepresentationFactory(cluster=new).coordinator
+    RepresentationFactory(cluster=old, coordinator=coordinator)
+    kept = StatusAwardFactory(cluster=new, valid_from=datetime.date(2015, 10, 27))
+    StatusAwardFactory(cluster=old, round=kept.round, valid_from=datetime.date(2015, 12, 31))
+    moved = StatusAwardFactory(cluster=old)
+    event = EventFactory()
+    event.clusters.add(old)
+    merge_cluster_into(old, new, reason="test")
+    assert not Cluster.objects.filter(pk=old.pk).exists()
+    assert set(new.status_awards.all()) == {kept, moved}
+    assert new.representations.count() == 1
+    assert list(event.clusters.all()) == [new]
+    assert list(new.former_names.values_list("name", flat=True)) == ["Wschodni Klaster Budowlany"]
+    assert Cluster.objects.filter(search_text__contains="wschodni").get() == new
+
+
+def test_a_cluster_cannot_be_merged_into_itself():
+    cluster = ClusterFactory()
+    with pytest.raises(RegistryError):
+        merge_cluster_into(cluster, cluster)

@@ -22,6 +22,7 @@ from tests.factories import (
     EventFactory,
     ParticipationFactory,
     PersonFactory,
+    ReportedStatusCountFactory,
     RepresentationFactory,
     SpecialisationFactory,
     StageResultFactory,
@@ -56,6 +57,7 @@ def registry():
     ParticipationFactory(event=EventFactory(), person=PersonFactory())
     em.Project.objects.create(name="Projekt", slug="projekt")
     SpecialisationFactory()
+    ReportedStatusCountFactory()
     AccessibilityStatement.objects.create()
     staff_in(EDITORS, username="ktos")
     attempt = {"username": "ktos", "ip_address": "192.0.2.1", "user_agent": "test"}

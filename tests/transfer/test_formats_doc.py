@@ -12,7 +12,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "csv-formats.md"
 
 def documented_columns():
     """{kind: [(column, is_key), …]} from each '### `kind`' section's table."""
-    sections = re.split(r"^### `([a-z]+)`\n", DOC.read_text(encoding="utf-8"), flags=re.M)
+    sections = re.split(r"^### `([a-z_]+)`\n", DOC.read_text(encoding="utf-8"), flags=re.M)
     tables = {}
     for kind, body in zip(sections[1::2], sections[2::2], strict=True):
         rows = [line for line in body.splitlines() if line.startswith("| ")]

@@ -141,13 +141,13 @@ def test_reimport_after_editing_one_cell_updates_one_row_only():
     load_registry_data()
     data = export_file("clusters").decode("utf-8-sig")
     edited = data.replace(
-        "Klaster Obróbki Metali;klaster-obrobki-metali;KOM;klaster;nie;;;",
-        "Klaster Obróbki Metali;klaster-obrobki-metali;KOM;klaster;nie;;Ostrów;",
+        "Evoluma;klaster-obrobki-metali;;klaster;nie;;;",
+        "Evoluma;klaster-obrobki-metali;;klaster;nie;;Ostrów;",
     )
     assert edited != data
     report = import_file("clusters", edited.encode("cp1250"))
     assert (report.new, report.updated, report.invalid) == (0, 1, 0)
-    assert Cluster.objects.get(short_name="KOM").city == "Ostrów"
+    assert Cluster.objects.get(slug="klaster-obrobki-metali").city == "Ostrów"
 
 
 @pytest.mark.parametrize(

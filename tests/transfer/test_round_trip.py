@@ -65,6 +65,7 @@ def wipe_registry():
         cm.Person,
         cm.ExpertScore,
         cm.StageResult,
+        cm.ReportedStatusCount,
         cm.StatusAward,
         cm.Application,
         cm.EvaluationStage,
