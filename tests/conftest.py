@@ -3,8 +3,19 @@ import os
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import transaction
 from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def language_of_the_site():
+    """Each test starts in the site's language: a request in English (the admin follows
+    Accept-Language) leaves English active in the thread, and the next test's messages
+    and reversed URLs would depend on the order tests ran in."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
