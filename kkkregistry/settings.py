@@ -39,6 +39,9 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 50_000_000))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 200_000))
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (nginx, a load balancer).
 BEHIND_TLS_PROXY = _env_bool("BEHIND_TLS_PROXY")
+# The proxies (addresses or networks) whose X-Forwarded-* headers are believed: gunicorn
+# reads the same variable, the login throttle takes the client's address from them.
+FORWARDED_ALLOW_IPS = _env_list("FORWARDED_ALLOW_IPS", "127.0.0.1")
 SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000))
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 60 * 60))
@@ -218,11 +221,15 @@ PERMISSIONS_POLICY = (
     "screen-wake-lock=(), xr-spatial-tracking=()"
 )
 
-# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures a user name, and
-# separately an address, is locked out for AXES_COOLOFF_TIME; success resets the count.
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures a user name from one
+# address is locked out for AXES_COOLOFF_TIME; success resets the count. By name and
+# address together: a visitor failing with a staff member's name locks out only
+# themselves, never that person logging in from elsewhere.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind the proxy every request comes from the proxy's address.
+AXES_CLIENT_IP_CALLABLE = "kkkregistry.security.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "kkkregistry.security.locked_out"
 AXES_VERBOSE = False
