@@ -37,6 +37,8 @@ CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 50_000_000))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 200_000))
+# How long a write to SQLite waits for another to finish before failing.
+SQLITE_BUSY_TIMEOUT_SECONDS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_SECONDS", 60))
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (nginx, a load balancer).
 BEHIND_TLS_PROXY = _env_bool("BEHIND_TLS_PROXY")
 # The proxies (addresses or networks) whose X-Forwarded-* headers are believed: gunicorn
@@ -140,6 +142,18 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several gunicorn workers and an import share one file. In WAL mode readers never
+    # wait for a writer (an import's long transaction); a writer queues for the lock up
+    # to `timeout` seconds instead of failing "database is locked", and takes it at
+    # BEGIN (IMMEDIATE), where the timeout applies: a transaction that read first and
+    # then wrote would fail at once when another wrote in between.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 # Sessions live in the database (Django's default) and nothing is written to local
 # disk, so any number of app servers can answer any request; with REDIS_URL they
 # also share one cache.
