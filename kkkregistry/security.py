@@ -1,18 +1,32 @@
 import ipaddress
 
 from django.conf import settings
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 
-class PermissionsPolicyMiddleware:
-    """Adds the Permissions-Policy header, which Django does not set itself."""
+class SecurityHeadersMiddleware:
+    """What Django does not do itself: refuse TRACE, and the headers below on every response.
+
+    TRACE echoes a request back (cross-site tracing) and no page needs it. Other sites
+    may not embed our responses (Cross-Origin-Resource-Policy); no admin page is stored
+    by a browser or proxy, whichever view answered.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        if request.method == "TRACE":
+            response = HttpResponseNotAllowed(["GET", "HEAD", "POST", "OPTIONS"])
+        else:
+            response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if request.path_info.startswith(reverse("admin:index")):
+            patch_cache_control(response, no_store=True, private=True)
         return response
 
 

@@ -113,3 +113,13 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_by_default(tmp_path):
     database = PRODUCTION | {"DATABASE_URL": f"sqlite:///{tmp_path / 'kkk.sqlite3'}"}
     result = run_with(database, "shell", "-c", show)
     assert result.stdout.splitlines()[-1].split() == ["wal", "60000", "IMMEDIATE"], result.stderr
+
+
+def test_hsts_preload_is_sent_only_when_the_setting_asks_for_it():
+    show = "from django.conf import settings; print(settings.SECURE_HSTS_PRELOAD)"
+    assert run_with(PRODUCTION, "shell", "-c", show).stdout.splitlines()[-1] == "False"
+    asked = run_with(PRODUCTION | {"SECURE_HSTS_PRELOAD": "1"}, "shell", "-c", show)
+    assert asked.stdout.splitlines()[-1] == "True"
+    # check --deploy stays clean either way: declining to preload is a choice.
+    result = run_with(PRODUCTION, "check", "--deploy", "--fail-level", "DEBUG")
+    assert result.returncode == 0, result.stdout + result.stderr
