@@ -15,18 +15,44 @@ DEV_ENV := DEBUG=$${DEBUG:-1}
 
 BENCH_ROWS ?= 10000 100000
 
-.PHONY: install run serve test test-programs lint format migrations-check messages check clean bench bench-pages
+.PHONY: install lock lock-check run serve test test-programs lint format migrations-check messages check clean bench bench-pages
+
+# Every dependency, dev tools included, pinned with hashes: what `make install` installs.
+LOCK := $(ROOT)/requirements.lock
+# The lock's own tool, pinned here (it is not a dependency of the registry).
+UV_VERSION ?= 0.13.9
+UV := $(VENV)/bin/uv
+# One package to move to its newest allowed version: make lock UPGRADE=django
+UPGRADE ?=
+LOCK_COMPILE = cd "$(ROOT)" && $(UV) pip compile pyproject.toml --extra dev --generate-hashes \
+	--python-version 3.12 --custom-compile-command "make lock" --quiet \
+	$(if $(UPGRADE),--upgrade-package $(UPGRADE))
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required" >&2; exit 1; }
 	cd "$(ROOT)" && $(PYTHON) -m venv "$(VENV)"
 
-$(VENV)/.installed: $(ROOT)/pyproject.toml | $(BIN)/python
+$(VENV)/.installed: $(ROOT)/pyproject.toml $(LOCK) | $(BIN)/python
 	cd "$(ROOT)" && $(BIN)/python -m pip install --quiet --upgrade pip
-	cd "$(ROOT)" && $(BIN)/python -m pip install --quiet -e ".[dev]"
+	cd "$(ROOT)" && $(BIN)/python -m pip install --quiet --require-hashes -r "$(LOCK)"
+	cd "$(ROOT)" && $(BIN)/python -m pip install --quiet --no-deps -e .
 	touch "$@"
 
 install: $(VENV)/.installed
+
+$(UV): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+# Resolves pyproject.toml again, keeping every pin the lock has that still fits:
+# after adding or changing a dependency, or with UPGRADE=package to move one.
+lock: | $(UV)
+	$(LOCK_COMPILE) --output-file "$(LOCK)"
+
+# The lock holds what pyproject.toml asks for, no more and no less (CI runs it).
+lock-check: | $(UV)
+	@tmp=$$(mktemp) && cp "$(LOCK)" "$$tmp" && $(LOCK_COMPILE) --output-file "$$tmp" \
+		&& if diff -u "$(LOCK)" "$$tmp"; then rm -f "$$tmp"; else rm -f "$$tmp"; \
+		echo "requirements.lock does not match pyproject.toml: run make lock" >&2; exit 1; fi
 
 run: install
 	cd "$(ROOT)" && $(DEV_ENV) $(BIN)/python manage.py migrate --no-input
@@ -59,7 +85,7 @@ test-programs:
 
 # Every core runs tests (pytest-xdist), then the load test runs alone: it measures
 # answers under load, and the other cores' tests would be load of their own.
-test: install test-programs
+test: install lock-check test-programs
 	cd "$(ROOT)" && $(BIN)/python -m pytest $(PYTEST_ARGS)
 	cd "$(ROOT)" && $(BIN)/python -m pytest -m load -n 0
 

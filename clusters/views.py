@@ -181,16 +181,15 @@ def published_cluster(slug):
     )
 
 
+# Results of published clusters' applications: the public counts no other.
+PUBLISHED_RESULTS = Q(results__application__cluster__published=True)
+
+
 def round_list(request):
     rounds = (
         Round.objects.select_related("organiser")
         .prefetch_related("organiser__names")
-        .annotate(
-            applications_recorded=Count("applications", distinct=True),
-            awards_recorded=Count(
-                "status_awards", filter=Q(status_awards__cluster__published=True), distinct=True
-            ),
-        )
+        .with_published_counts()
         .order_by("-year", F("number").desc(nulls_last=True), "name")
     )
     missing = [roman(number) for number in Round.objects.missing_numbers()]
@@ -208,8 +207,11 @@ def round_detail(request, slug):
             Prefetch(
                 "stages",
                 queryset=EvaluationStage.objects.annotate(
-                    assessed=Count("results"),
-                    passed=Count("results", filter=Q(results__result=StageResult.Result.PASSED)),
+                    assessed=Count("results", filter=PUBLISHED_RESULTS),
+                    passed=Count(
+                        "results",
+                        filter=PUBLISHED_RESULTS & Q(results__result=StageResult.Result.PASSED),
+                    ),
                 ),
             ),
             Prefetch(
@@ -220,12 +222,7 @@ def round_detail(request, slug):
             ),
             Prefetch("events", queryset=published_events().order_by("start_date")),
         )
-        .annotate(
-            applications_recorded=Count("applications", distinct=True),
-            awards_recorded=Count(
-                "status_awards", filter=Q(status_awards__cluster__published=True), distinct=True
-            ),
-        ),
+        .with_published_counts(),
         slug=slug,
     )
     estimated = any(

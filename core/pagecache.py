@@ -28,6 +28,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import quote_etag
 from django.utils.translation import get_language
 
 from .apps import registry_apps
@@ -126,10 +128,10 @@ def cached_public_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
-        if not seconds or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        key = page_key(request)
-        cached = cache.get(key)
+        key = page_key(request) if seconds else None
+        cached = cache.get(key) if key else None
         if cached is None:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
@@ -137,11 +139,28 @@ def cached_public_page(view):
             if response.status_code != 200 or response.cookies:
                 return response
             content = _TOKEN.sub(rb"\1" + _PLACEHOLDER + rb"\2", response.content)
-            cache.set(key, (content, response["Content-Type"]), seconds)
-            return response
-        content, content_type = cached
-        if _PLACEHOLDER in content:
-            content = content.replace(_PLACEHOLDER, get_token(request).encode())
-        return HttpResponse(content, content_type=content_type)
+            if key:
+                cache.set(key, (content, response["Content-Type"]), seconds)
+        else:
+            content, content_type = cached
+            page = content
+            if _PLACEHOLDER in page:
+                page = page.replace(_PLACEHOLDER, get_token(request).encode())
+            response = HttpResponse(page, content_type=content_type)
+        return _revalidated(request, response, content)
 
     return wrapper
+
+
+def _revalidated(request, response, content):
+    """The page with an ETag a browser sends back, answered 304 while the page is unchanged.
+
+    `content` holds the token placeholder: the masked token differs on every response,
+    while any of them is good for the visitor's CSRF secret, which the ETag includes.
+    Browsers keep the page but ask each time (no-cache): data changes show at once.
+    """
+    secret = request.META.get("CSRF_COOKIE") or ""
+    etag = quote_etag(hashlib.sha256(content + secret.encode()).hexdigest()[:32])
+    response.headers["ETag"] = etag
+    patch_cache_control(response, no_cache=True)
+    return get_conditional_response(request, etag=etag, response=response)

@@ -37,8 +37,13 @@ CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 50_000_000))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 200_000))
+# How long a write to SQLite waits for another to finish before failing.
+SQLITE_BUSY_TIMEOUT_SECONDS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_SECONDS", 60))
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (nginx, a load balancer).
 BEHIND_TLS_PROXY = _env_bool("BEHIND_TLS_PROXY")
+# The proxies (addresses or networks) whose X-Forwarded-* headers are believed: gunicorn
+# reads the same variable, the login throttle takes the client's address from them.
+FORWARDED_ALLOW_IPS = _env_list("FORWARDED_ALLOW_IPS", "127.0.0.1")
 SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000))
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 60 * 60))
@@ -96,7 +101,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "kkkregistry.security.PermissionsPolicyMiddleware",
+    "kkkregistry.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -137,6 +142,18 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several gunicorn workers and an import share one file. In WAL mode readers never
+    # wait for a writer (an import's long transaction); a writer queues for the lock up
+    # to `timeout` seconds instead of failing "database is locked", and takes it at
+    # BEGIN (IMMEDIATE), where the timeout applies: a transaction that read first and
+    # then wrote would fail at once when another wrote in between.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 # Sessions live in the database (Django's default) and nothing is written to local
 # disk, so any number of app servers can answer any request; with REDIS_URL they
 # also share one cache.
@@ -186,7 +203,11 @@ COUNTRIES_FIRST = ["PL"]
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+# Preloading is hard to undo (browsers ship the list for months): only when asked for.
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD")
+if not SECURE_HSTS_PRELOAD:
+    # check --deploy's advice to preload, declined on purpose above.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -218,11 +239,15 @@ PERMISSIONS_POLICY = (
     "screen-wake-lock=(), xr-spatial-tracking=()"
 )
 
-# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures a user name, and
-# separately an address, is locked out for AXES_COOLOFF_TIME; success resets the count.
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures a user name from one
+# address is locked out for AXES_COOLOFF_TIME; success resets the count. By name and
+# address together: a visitor failing with a staff member's name locks out only
+# themselves, never that person logging in from elsewhere.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind the proxy every request comes from the proxy's address.
+AXES_CLIENT_IP_CALLABLE = "kkkregistry.security.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "kkkregistry.security.locked_out"
 AXES_VERBOSE = False

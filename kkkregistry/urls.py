@@ -1,15 +1,26 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from pages.sitemaps import SITEMAPS
+
+
+class FaviconView(RedirectView):
+    # Not permanent: the hashed name of the icon changes when the icon does.
+    def get_redirect_url(self, *args, **kwargs):
+        return static("kkk/favicon.ico")
+
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # One sitemap for both languages: each entry lists its Polish and English address.
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Where browsers look for an icon on pages that name none (the admin, files).
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
 ]
 
 # Polish at the root, English under /en/.

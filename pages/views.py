@@ -34,12 +34,7 @@ def latest_round():
                 .order_by("cluster__sort_key"),
             ),
         )
-        .annotate(
-            applications_recorded=Count("applications", distinct=True),
-            awards_recorded=Count(
-                "status_awards", filter=Q(status_awards__cluster__published=True), distinct=True
-            ),
-        )
+        .with_published_counts()
         # nulls_last: PostgreSQL and SQLite disagree on where NULLs go otherwise.
         .order_by("-year", F("results_date").desc(nulls_last=True), "-pk")
         .first()

@@ -10,6 +10,7 @@ import csv
 import io
 import re
 import zipfile
+from xml.etree.ElementTree import ParseError
 
 import tablib
 from django.conf import settings
@@ -25,6 +26,15 @@ FORMULA_ESCAPE = "'"
 CSV_DELIMITERS = ";,\t"
 _C1_CONTROLS = re.compile("[\x80-\x9f]")
 POLISH_LETTERS = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
+# The UTF-8 bytes of the Polish letters: in a file that is not UTF-8 as a whole they
+# mean rows saved by different programs, and decoding them as Windows-1250 would
+# import "Klaster ĹšlÄ…ski".
+_UTF8_POLISH = re.compile(b"|".join(re.escape(letter.encode()) for letter in POLISH_LETTERS))
+# Excel's own limit on the characters of a cell.
+MAX_CELL_CHARACTERS = 32_767
+# What one data row may take of the cell bound below, on average: the widest kind of
+# file has about 30 columns.
+CELLS_PER_ROW = 50
 
 
 class ImportFileError(Exception):
@@ -37,6 +47,28 @@ def max_bytes():
 
 def max_rows():
     return settings.IMPORT_MAX_ROWS
+
+
+def max_unzipped_bytes():
+    """What one part of an XLSX file may expand to: its XML is wordier than a CSV."""
+    return 2 * max_bytes()
+
+
+def max_cells():
+    """Cells read, blank ones included: a row of a sheet may declare 16 384 of them."""
+    return CELLS_PER_ROW * max_rows()
+
+
+def max_characters():
+    """The text of all cells: no more than a CSV file of the size limit could hold."""
+    return max_bytes()
+
+
+def _too_large():
+    return ImportFileError(
+        _("The file holds more than a file of %(limit)s MB may; split it into smaller files.")
+        % {"limit": f"{max_bytes() / 1_000_000:g}"}
+    )
 
 
 def decode(data):
@@ -52,6 +84,15 @@ def decode(data):
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    mixed = _UTF8_POLISH.search(data)
+    if mixed:
+        raise ImportFileError(
+            _(
+                "Row %(row)d is saved in UTF-8 and other rows in another encoding; "
+                "save the whole file again as CSV UTF-8."
+            )
+            % {"row": data.count(b"\n", 0, mixed.start()) + 1}
+        )
     candidates = []
     for encoding in ("cp1250", "iso-8859-2"):
         try:
@@ -103,7 +144,40 @@ def _clean_cell(value):
     return "" if value is None else value
 
 
-def _dataset(headers, rows):
+def _bounded(numbered_rows):
+    """(number, row) pairs as they come, refused once they hold more than a file may.
+
+    Cells and characters are counted before any cell is cleaned: a bomb costs no more
+    than reading up to the bound.
+    """
+    cells = characters = 0
+    cell_limit, character_limit = max_cells(), max_characters()
+    for number, row in numbered_rows:
+        cells += len(row) or 1  # an empty row still costs a step
+        if cells > cell_limit:
+            raise _too_large()
+        for cell in row:
+            if isinstance(cell, str):
+                if len(cell) > MAX_CELL_CHARACTERS:
+                    raise ImportFileError(
+                        _("Row %(row)d has a cell longer than %(limit)d characters.")
+                        % {"row": number, "limit": MAX_CELL_CHARACTERS}
+                    )
+                characters += len(cell)
+        if characters > character_limit:
+            raise _too_large()
+        yield number, row
+
+
+def _dataset(numbered_rows):
+    """A tablib.Dataset of (row number, cells) pairs, the first holding the headers."""
+    try:
+        _number, headers = next(numbered_rows)
+    except StopIteration:
+        raise ImportFileError(_("The file is empty.")) from None
+    headers = list(headers)
+    while headers and headers[-1] in ("", None):
+        headers.pop()  # the blank cells a sheet declares after the last header
     headers = [squash_spaces(str(h or "")) for h in headers]
     if not any(headers):
         raise ImportFileError(_("The first row must hold the column headers; it is empty."))
@@ -115,7 +189,15 @@ def _dataset(headers, rows):
         )
     dataset = tablib.Dataset(headers=headers)
     limit = max_rows()
-    for number, row in enumerate(rows, start=2):
+    width = len(headers)
+    for number, row in numbered_rows:
+        if any(cell not in ("", None) for cell in row[width:]):
+            raise ImportFileError(
+                _("Row %(row)d has more cells than there are column headers.") % {"row": number}
+            )
+        row = [_clean_cell(cell) for cell in row[:width]]
+        if not any(cell not in ("", None) for cell in row):
+            continue  # blank lines Excel leaves at the end: not data rows
         if len(dataset) >= limit:
             raise ImportFileError(
                 ngettext(
@@ -125,34 +207,76 @@ def _dataset(headers, rows):
                 )
                 % {"limit": limit}
             )
-        row = [_clean_cell(cell) for cell in row]
-        if not any(cell not in ("", None) for cell in row):
-            continue  # blank lines Excel leaves at the end
-        if len(row) > len(headers):
-            if any(row[len(headers) :]):
-                raise ImportFileError(
-                    _("Row %(row)d has more cells than there are column headers.") % {"row": number}
-                )
-            row = row[: len(headers)]
-        dataset.append(row + [""] * (len(headers) - len(row)))
+        dataset.append(row + [""] * (width - len(row)))
     if not len(dataset):
         raise ImportFileError(_("The file has column headers but no data rows."))
     return dataset
+
+
+# What openpyxl and the zip and XML readers under it raise on a broken part: a bad
+# number or date in a cell, an XML error or entity limit, a damaged member.
+BROKEN_XLSX = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    KeyError,
+    OSError,
+    EOFError,
+    ValueError,
+    TypeError,
+    ArithmeticError,
+    ParseError,
+)
+
+
+def _check_zip_members(data):
+    """Refuse an XLSX whose parts expand beyond the bound, before any is read.
+
+    zipfile never inflates a member beyond the size its directory declares (it stops
+    there and fails the checksum), so the declared sizes bound the work.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = archive.infolist()
+    if any(member.file_size > max_unzipped_bytes() for member in members):
+        raise _too_large()
+    if sum(member.file_size for member in members) > 4 * max_unzipped_bytes():
+        raise _too_large()
+
+
+def _sheet_rows(book):
+    """(row number, values) of the rows the active sheet holds, and only those.
+
+    openpyxl's own iter_rows() pads each row to the declared dimension and yields
+    every row missing between two (A1:XFD1048576 with one cell in the last row: 17
+    billion cells); its parser, which iter_rows() itself reads, yields what is there.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    sheet = book.active
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            values = [None] * max((cell["column"] for cell in cells), default=0)
+            for cell in cells:
+                values[cell["column"] - 1] = cell["value"]
+            yield number, values
 
 
 def _read_xlsx(data):
     import openpyxl
 
     try:
+        _check_zip_members(data)
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        return _dataset(_bounded(_sheet_rows(book)))
+    except BROKEN_XLSX as error:
         raise ImportFileError(_("The file looks like XLSX but cannot be opened.")) from error
-    rows = book.active.iter_rows(values_only=True)
-    try:
-        headers = next(rows)
-    except StopIteration:
-        raise ImportFileError(_("The spreadsheet is empty.")) from None
-    return _dataset(headers, rows)
 
 
 def _read_csv(data):
@@ -166,10 +290,7 @@ def _read_csv(data):
         raise ImportFileError(_("The first line is too long to be a row of column headers."))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(header_line))
     try:
-        headers = next(reader)
-        return _dataset(headers, reader)
-    except StopIteration:
-        raise ImportFileError(_("The file is empty.")) from None
+        return _dataset(_bounded(enumerate(reader, start=1)))
     except csv.Error as error:
         raise ImportFileError(
             _("The file is not valid CSV: %(error)s.") % {"error": error}

@@ -117,19 +117,38 @@ class DateWidget(widgets.Widget):
         return value.strftime("%d.%m.%Y") if value else ""
 
 
+# No number in the registry (years, points, counts of firms) has more digits than this
+# before or after the point; a larger exponent (1e1000000) would cost seconds of CPU
+# in the first arithmetic on it.
+MAX_NUMBER_DIGITS = 20
+
+
 class DecimalWidget(widgets.Widget):
-    """Accepts a decimal comma and thousands spaces ("1 234,5"); writes a comma."""
+    """Accepts a decimal comma and thousands spaces ("1 234,5"); writes a comma.
+
+    Infinity, NaN and numbers beyond MAX_NUMBER_DIGITS are refused as they are read,
+    before any arithmetic on them.
+    """
 
     def clean(self, value, row=None, **kwargs):
         if _blank(value):
             return None
         if isinstance(value, int | float | Decimal):
-            return Decimal(str(value))
-        text = re.sub(r"[\s\u00a0]", "", str(value)).replace(",", ".")
+            text = str(value)
+        else:
+            text = re.sub(r"[\s\u00a0]", "", str(value)).replace(",", ".")
         try:
-            return Decimal(text)
+            number = Decimal(text)
         except InvalidOperation:
             raise ValueError(_("“%(value)s” is not a number.") % {"value": value}) from None
+        if not number.is_finite():
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
+        if not -MAX_NUMBER_DIGITS <= number.adjusted() < MAX_NUMBER_DIGITS:
+            raise ValueError(
+                _("“%(value)s” is out of range: a number here has at most %(digits)d digits.")
+                % {"value": value, "digits": MAX_NUMBER_DIGITS}
+            )
+        return number
 
     def render(self, value, obj=None, **kwargs):
         if value is None:

@@ -16,6 +16,20 @@ from .applications import Application, StageResult
 
 
 class RoundQuerySet(NaturalKeyQuerySet):
+    def with_published_counts(self):
+        """Annotated with the applications and awards of published clusters, for the public.
+
+        An unpublished cluster is not on the public site, nor in any count there.
+        """
+        return self.annotate(
+            applications_recorded=Count(
+                "applications", filter=Q(applications__cluster__published=True), distinct=True
+            ),
+            awards_recorded=Count(
+                "status_awards", filter=Q(status_awards__cluster__published=True), distinct=True
+            ),
+        )
+
     def missing_numbers(self):
         """Numbers of competition rounds before the last recorded one that the registry lacks."""
         numbers = set(self.filter(kind="regular").values_list("number", flat=True))

@@ -100,3 +100,26 @@ def test_cookies_are_secure_and_http_only_in_production():
         timeout=60,
     )
     assert result.stdout.split() == ["True", "True", "True", "True", "28800"], result.stderr
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_by_default(tmp_path):
+    # Readers then never wait for an import's transaction, and a writer queues for the
+    # lock instead of failing "database is locked".
+    show = (
+        "from django.db import connection; c = connection.cursor();"
+        "print(c.execute('PRAGMA journal_mode').fetchone()[0],"
+        " c.execute('PRAGMA busy_timeout').fetchone()[0], connection.transaction_mode)"
+    )
+    database = PRODUCTION | {"DATABASE_URL": f"sqlite:///{tmp_path / 'kkk.sqlite3'}"}
+    result = run_with(database, "shell", "-c", show)
+    assert result.stdout.splitlines()[-1].split() == ["wal", "60000", "IMMEDIATE"], result.stderr
+
+
+def test_hsts_preload_is_sent_only_when_the_setting_asks_for_it():
+    show = "from django.conf import settings; print(settings.SECURE_HSTS_PRELOAD)"
+    assert run_with(PRODUCTION, "shell", "-c", show).stdout.splitlines()[-1] == "False"
+    asked = run_with(PRODUCTION | {"SECURE_HSTS_PRELOAD": "1"}, "shell", "-c", show)
+    assert asked.stdout.splitlines()[-1] == "True"
+    # check --deploy stays clean either way: declining to preload is a choice.
+    result = run_with(PRODUCTION, "check", "--deploy", "--fail-level", "DEBUG")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -11,8 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from clusters import models as cm
-from kkkregistry.roles import EDITORS
-from tests.factories import ClusterFactory, staff_in
+from tests.factories import ClusterFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +33,6 @@ ABUSE = {
     "random-bytes": ("klastry.csv", random.Random(7).randbytes(8192), "text/csv"),
     "fake-xlsx": ("klastry.xlsx", b"PK\x03\x04" + random.Random(8).randbytes(512), "text/csv"),
 }
-
-
-@pytest.fixture
-def editor(client):
-    client.force_login(staff_in(EDITORS))
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 def upload(client, name, data, content_type):
