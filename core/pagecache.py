@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
+from django.db.models.functions import Now
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -77,9 +78,19 @@ def bump_data_version():
     """A row the public pages may show changed (saves, deletes and imports call it)."""
     from .models import DataVersion
 
-    if not DataVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
+    if not DataVersion.objects.filter(pk=1).update(counter=F("counter") + 1, changed_at=Now()):
         # The row is gone (flush): a missing row reads as 0, so start past it.
-        DataVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
+        DataVersion.objects.get_or_create(
+            pk=1, defaults={"counter": 1, "changed_at": timezone.now()}
+        )
+
+
+def data_version_stamp():
+    """(counter, when it last changed or None), in one query: what a response is as new as."""
+    from .models import DataVersion
+
+    stamp = DataVersion.objects.filter(pk=1).values_list("counter", "changed_at").first()
+    return stamp or (0, None)
 
 
 def _bump_after_m2m_change(sender, action, **kwargs):
