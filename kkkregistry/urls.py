@@ -8,6 +8,8 @@ from pages.sitemaps import SITEMAPS
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Open data: one address for every language (Accept-Language picks the messages).
+    path("api/v1/", include("api.urls")),
     # One sitemap for both languages: each entry lists its Polish and English address.
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
