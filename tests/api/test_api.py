@@ -215,6 +215,8 @@ def test_too_many_requests_from_one_address_get_a_clear_429(client):
     error = body(refused)["errors"][0]
     assert error["code"] == "throttled"
     assert "at most 2 a minute" in error["message"]
+    polish = body(get(client, "/api/v1/rounds/"))["errors"][0]["message"]
+    assert "najwyżej 2 na minutę" in polish
     # Another address has its own count.
     assert get(client, "/api/v1/rounds/", REMOTE_ADDR="10.0.0.2").status_code == 200
     # A client cannot pass for another by writing X-Forwarded-For itself.
