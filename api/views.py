@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -254,3 +255,11 @@ class DocsView(SpectacularSwaggerSplitView):
     inline script or style: the CSP forbids them)."""
 
     template_name = "api/swagger_ui.html"
+
+
+@extend_schema(exclude=True)
+class NoSuchResource(APIView):
+    """Any other address under the API: a JSON 404 like every API error, not the site's page."""
+
+    def get(self, request, *args, **kwargs):
+        raise NotFound()

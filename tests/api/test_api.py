@@ -198,7 +198,12 @@ def test_bad_input_is_a_400_naming_the_parameter_in_the_language_asked(
 
 
 def test_an_unknown_slug_and_a_forged_cursor_are_404_in_the_error_shape(client):
-    for url in ["/api/v1/clusters/no-such/", "/api/v1/clusters/?cursor=forged"]:
+    for url in [
+        "/api/v1/clusters/no-such/",
+        "/api/v1/clusters/?cursor=forged",
+        "/api/v1/clusters/not.a.slug/",
+        "/api/v1/nothing-here/",
+    ]:
         response = get(client, url, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 404
         assert body(response)["errors"][0]["parameter"] is None
