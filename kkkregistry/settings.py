@@ -49,6 +49,13 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", 3600))
 # Requests one client address may make to the API per minute (answered 429 beyond).
 API_REQUESTS_PER_MINUTE = int(os.environ.get("API_REQUESTS_PER_MINUTE", 120))
+# The licence the open data (API, downloads, data package, catalogue) are published under.
+OPEN_DATA_LICENCE = os.environ.get("OPEN_DATA_LICENCE", "CC-BY-4.0")
+OPEN_DATA_LICENCE_URL = os.environ.get(
+    "OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
+# Who publishes the data, as the DCAT-AP-PL catalogue names the publisher.
+OPEN_DATA_PUBLISHER = os.environ.get("OPEN_DATA_PUBLISHER", "Ministerstwo Rozwoju i Technologii")
 # The right-hand side of every calendar event's UID: the same whatever host serves the feed.
 CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "rejestr-kkk")
 # ---------------------------------------------------------------------------
