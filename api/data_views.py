@@ -10,6 +10,7 @@ from django.urls import reverse
 from clusters.exports import spreadsheet_safe
 from transfer.spreadsheets import write_xlsx
 
+from .catalogue import catalogue_graph
 from .opendata import CLUSTERS, TABLES, table_schema
 
 
@@ -79,3 +80,15 @@ def data_package(request):
         "resources": resources,
     }
     return JsonResponse(package, json_dumps_params={"ensure_ascii": False, "indent": 1})
+
+
+CATALOGUE_FORMATS = {"ttl": ("turtle", "text/turtle"), "rdf": ("xml", "application/rdf+xml")}
+
+
+def catalogue(request, extension="ttl"):
+    """The DCAT-AP-PL catalogue, in Turtle (.ttl) or RDF/XML (.rdf)."""
+    serializer, content_type = CATALOGUE_FORMATS[extension]
+    graph = catalogue_graph(request)
+    return HttpResponse(
+        graph.serialize(format=serializer), content_type=f"{content_type}; charset=utf-8"
+    )
