@@ -9,6 +9,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
@@ -56,12 +57,19 @@ class DataVersionCache:
         return response
 
     def _cached_or_fresh(self, tag, handler, request, *args, **kwargs):
+        # JSON only: the browsable HTML pages are for people trying the API out.
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+        if request.accepted_renderer.format != "json":
+            seconds = 0
         key = "kkk-api:" + tag
-        data = cache.get(key) if seconds else None
-        if data is not None:
-            return Response(data)
+        cached = cache.get(key) if seconds else None
+        if cached is not None:
+            # Kept rendered: serialising the data again cost more than the rest of a hit.
+            content, content_type = cached
+            return HttpResponse(content, content_type=content_type)
         response = handler(request, *args, **kwargs)
         if seconds and response.status_code == status.HTTP_200_OK:
-            cache.set(key, response.data, seconds)
+            response = self.finalize_response(request, response, *args, **kwargs)
+            response.render()
+            cache.set(key, (response.content, response["Content-Type"]), seconds)
         return response

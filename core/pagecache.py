@@ -86,11 +86,24 @@ def bump_data_version():
 
 
 def data_version_stamp():
-    """(counter, when it last changed or None), in one query: what a response is as new as."""
+    """(counter, when it last changed or None), in one query: what a response is as new as.
+
+    Plain SQL, as data_version(): it is read on every API request, 304s included.
+    """
     from .models import DataVersion
 
-    stamp = DataVersion.objects.filter(pk=1).values_list("counter", "changed_at").first()
-    return stamp or (0, None)
+    table = connection.ops.quote_name(DataVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT counter, changed_at FROM {table} WHERE id = 1")
+        row = cursor.fetchone()
+    if not row:
+        return 0, None
+    # The backend's own conversion (SQLite stores the time naive, in UTC).
+    changed_at = row[1]
+    column = DataVersion._meta.get_field("changed_at").get_col(DataVersion._meta.db_table)
+    for converter in connection.ops.get_db_converters(column):
+        changed_at = converter(changed_at, column, connection)
+    return row[0], changed_at
 
 
 def _bump_after_m2m_change(sender, action, **kwargs):

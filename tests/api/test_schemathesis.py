@@ -3,6 +3,8 @@ with inputs it generates from it: no answer is a 500, every answer conforms to t
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -25,7 +27,21 @@ CHECKS = [
 ]
 
 
-def test_every_operation_answers_without_500_and_as_described(builtin_registry):
+@pytest.fixture
+def connection_kept_open():
+    """Requests go straight to the WSGI application, which closes the database connection
+    after each one: the test's transaction would go with it. Django's test client keeps
+    it open the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+def test_every_operation_answers_without_500_and_as_described(
+    builtin_registry, connection_kept_open
+):
     # Each operation's strategy is driven by hand: Schemathesis' pytest plugin does not
     # run under this pytest, its generated cases and checks do.
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
