@@ -128,3 +128,9 @@ def test_the_page_refuses_a_bad_question_with_a_400(client, award):
 def test_the_cluster_page_links_to_its_status_check(client, award):
     content = client.get("/klastry/klaster-a/").content.decode()
     assert "/weryfikacja-statusu/?cluster=klaster-a" in content
+
+
+def test_every_page_links_to_the_status_check_and_the_open_data(client, award):
+    content = client.get("/en/").content.decode()
+    assert 'href="/en/weryfikacja-statusu/"' in content
+    assert 'href="/api/v1/docs/"' in content and 'href="/dane/datapackage.json"' in content
