@@ -3,6 +3,9 @@
 Status fields refer to the day in the serializer's context (`on`), today by default.
 """
 
+from urllib.parse import urlencode
+
+from django.urls import reverse as site_reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from localflavor.pl.pl_voivodeships import VOIVODESHIP_CHOICES
@@ -304,4 +307,9 @@ class StatusCheckSerializer(serializers.Serializer):
     nip = serializers.CharField(allow_null=True, help_text="The NIP asked about, as digits.")
     answer = coded(Answer.choices)
     clusters = ClusterAnswerSerializer(many=True, source="cluster_answers")
-    html_url = serializers.URLField(help_text="The same answer as a printable page.")
+    html_url = serializers.SerializerMethodField(help_text="The same answer as a printable page.")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_html_url(self, check):
+        page = site_reverse("clusters:status-check") + "?" + urlencode(check.query())
+        return self.context["request"].build_absolute_uri(page)

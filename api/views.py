@@ -1,9 +1,6 @@
 """Read-only views of public data: each chooses its queryset, filters and ordering."""
 
-from urllib.parse import urlencode
-
 from django.db.models import Prefetch, Q
-from django.urls import reverse
 from django_filters import utils as filter_utils
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -240,13 +237,6 @@ class StatusCheckView(DataVersionCache, APIView):
                 }
             )
         check = form.check()
-        data = form.cleaned_data
-        query = {"cluster": data["cluster"]} if data["cluster"] else {"nip": data["nip"]}
-        query["on"] = check.on.isoformat()
-        page = request.build_absolute_uri(reverse("clusters:status-check")) + "?" + urlencode(query)
-        check.cluster = data["cluster"] or None
-        check.nip = data["nip"] or None
-        check.html_url = page
         return Response(api.StatusCheckSerializer(check, context={"request": request}).data)
 
 

@@ -38,7 +38,15 @@ class ClusterAnswer:
 @dataclass
 class StatusCheck:
     on: object
+    # The question: a cluster's slug or a NIP (digits).
+    cluster: str | None = None
+    nip: str | None = None
     cluster_answers: list = field(default_factory=list)
+
+    def query(self):
+        """The question's parameters with the day written out: the address to cite."""
+        asked = {"cluster": self.cluster} if self.cluster else {"nip": self.nip}
+        return asked | {"on": self.on.isoformat()}
 
     @property
     def answer(self):
@@ -66,7 +74,7 @@ def check_status(on=None, cluster=None, nip=None):
         clusters = clusters.filter(slug=cluster)
     else:
         clusters = clusters.filter(representations__coordinator__nip=nip).distinct()
-    check = StatusCheck(on=on)
+    check = StatusCheck(on=on, cluster=cluster or None, nip=nip or None)
     for found in clusters.order_by("sort_key", "name"):
         term = found.representation_on(on)
         if nip and (term is None or term.coordinator.nip != nip):

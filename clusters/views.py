@@ -245,13 +245,8 @@ def status_check(request):
     """The status check for people: a printable answer at an address that holds the question."""
     form = StatusCheckForm(request.GET if request.GET else None)
     check = form.check() if form.is_bound and form.is_valid() else None
-    permanent_query = None
-    if check:
-        # Without `on` the answer is today's: the address to cite names the day.
-        permanent_query = urlencode(
-            {key: value for key, value in request.GET.items() if key != "on"}
-            | {"on": check.on.isoformat()}
-        )
+    # Without `on` the answer is today's: the address to cite names the day.
+    permanent_query = urlencode(check.query()) if check else None
     return render(
         request,
         "clusters/status_check.html",
