@@ -47,6 +47,11 @@ def pages(size, cluster_slug):
         f"list, page {deep}": f"/klastry/?page={deep}",
         "cluster page": f"/klastry/{cluster_slug}/",
         "events": "/wydarzenia/",
+        "status check page": f"/weryfikacja-statusu/?cluster={cluster_slug}",
+        "API clusters": "/api/v1/clusters/",
+        "API clusters, filtered": "/api/v1/clusters/?voivodeship=silesia&status=current",
+        "API cluster": f"/api/v1/clusters/{cluster_slug}/",
+        "API status check": f"/api/v1/status/?cluster={cluster_slug}",
     }
 
 
@@ -64,6 +69,8 @@ def environment(database_url, static_root):
         "STATIC_ROOT": str(static_root),
         # In-process query counts are of rendered pages; gunicorn runs both ways.
         "PUBLIC_PAGE_CACHE_SECONDS": "0",
+        # The load comes from one address: the API's per-address limit would refuse it.
+        "API_REQUESTS_PER_MINUTE": "100000000",
     }
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("klastry/export.csv", views.export_csv, name="export-csv"),
     path("klastry/export.json", views.export_json, name="export-json"),
     path("klastry/<slug:slug>/", cached_public_page(views.cluster_detail), name="detail"),
+    path("weryfikacja-statusu/", cached_public_page(views.status_check), name="status-check"),
     path("rundy/", cached_public_page(views.round_list), name="round-list"),
     path("rundy/<slug:slug>/", cached_public_page(views.round_detail), name="round-detail"),
 ]

@@ -1,4 +1,5 @@
 import csv
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
@@ -23,6 +24,7 @@ from .models import (
     StatusAward,
 )
 from .models.rounds import roman
+from .status_check import StatusCheckForm
 
 with_coordinators = Prefetch(
     "representations", queryset=Representation.objects.select_related("coordinator")
@@ -233,4 +235,18 @@ def round_detail(request, slug):
         request,
         "clusters/round_detail.html",
         {"round": round_, "on": today(), "estimated": estimated},
+    )
+
+
+def status_check(request):
+    """The status check for people: a printable answer at an address that holds the question."""
+    form = StatusCheckForm(request.GET if request.GET else None)
+    check = form.check() if form.is_bound and form.is_valid() else None
+    # Without `on` the answer is today's: the address to cite names the day.
+    permanent_query = urlencode(check.query()) if check else None
+    return render(
+        request,
+        "clusters/status_check.html",
+        {"form": form, "check": check, "permanent_query": permanent_query},
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )

@@ -83,6 +83,8 @@ class DataVersion(models.Model):
     """
 
     counter = models.PositiveBigIntegerField(_("counter"), default=0)
+    # When the counter last went up: the API's Last-Modified.
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
 
     class Meta:
         # Created by the kkkregistry app before the page cache moved to core.

@@ -52,6 +52,15 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # Public pages are re-rendered after any data change whatever this is; it only bounds
 # how long an unchanged page stays in memory. 0 turns the page cache off.
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", 3600))
+# Requests one client address may make to the API per minute (answered 429 beyond).
+API_REQUESTS_PER_MINUTE = int(os.environ.get("API_REQUESTS_PER_MINUTE", 120))
+# The licence the open data (API, downloads, data package, catalogue) are published under.
+OPEN_DATA_LICENCE = os.environ.get("OPEN_DATA_LICENCE", "CC-BY-4.0")
+OPEN_DATA_LICENCE_URL = os.environ.get(
+    "OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
+# Who publishes the data, as the DCAT-AP-PL catalogue names the publisher.
+OPEN_DATA_PUBLISHER = os.environ.get("OPEN_DATA_PUBLISHER", "Ministerstwo Rozwoju i Technologii")
 # The right-hand side of every calendar event's UID: the same whatever host serves the feed.
 CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "rejestr-kkk")
 # ---------------------------------------------------------------------------
@@ -87,6 +96,11 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "corsheaders",
+    "rest_framework",
+    "drf_spectacular",
+    # Swagger UI from the registry's own static files: the CSP allows no other origin.
+    "drf_spectacular_sidecar",
     # Shared by every app below; nothing in them imports the apps.
     "core",
     "transfer",
@@ -94,6 +108,8 @@ INSTALLED_APPS = [
     "clusters",
     "events",
     "pages",
+    # The open-data API over the apps above; nothing imports it.
+    "api",
     # The project on top: roles, built-in data; nothing imports it.
     "kkkregistry",
 ]
@@ -103,6 +119,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "kkkregistry.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that may answer: a refused or cached API response needs its CORS header too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "kkkregistry.middleware.AdminLocaleMiddleware",
@@ -251,6 +269,45 @@ AXES_CLIENT_IP_CALLABLE = "kkkregistry.security.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "kkkregistry.security.locked_out"
 AXES_VERBOSE = False
+
+# --- Open-data API (api/) -----------------------------------------------------
+# Read-only public data: no sessions or logins are read, so a request costs no query
+# for them; throttling counts each client address in the shared cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerAddressThrottle"],
+    # The client is REMOTE_ADDR, or behind the TLS proxy the address it forwards: never a
+    # X-Forwarded-For a client wrote itself.
+    "NUM_PROXIES": 1 if BEHIND_TLS_PROXY else 0,
+    "DEFAULT_SCHEMA_CLASS": "api.schema.RegistrySchema",
+    "EXCEPTION_HANDLER": "api.errors.json_error_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Rejestr Krajowych Klastrów Kluczowych – API / National Key Clusters registry API",
+    "DESCRIPTION": (
+        "Read-only open data of the registry: clusters, their KKK status on any day, "
+        "rounds, awards, events, coordinators and specialisations."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Any site may read the open data from a browser; only the API, only reading.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
 
 LOGGING = {
     "version": 1,

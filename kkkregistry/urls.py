@@ -17,6 +17,9 @@ class FaviconView(RedirectView):
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Open data: one address for every language (Accept-Language picks the messages).
+    path("api/v1/", include("api.urls")),
+    path("dane/", include("api.data_urls")),
     # One sitemap for both languages: each entry lists its Polish and English address.
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # Where browsers look for an icon on pages that name none (the admin, files).

@@ -18,7 +18,8 @@ BENEATH = {
     "clusters": {"core", "transfer"},
     "events": {"core", "transfer", "clusters"},
     "pages": {"core", "transfer", "clusters", "events"},
-    "kkkregistry": {"core", "transfer", "clusters", "events", "pages"},
+    "api": {"core", "transfer", "clusters", "events"},
+    "kkkregistry": {"core", "transfer", "clusters", "events", "pages", "api"},
 }
 
 

@@ -10,6 +10,13 @@ from simple_history.models import HistoricalRecords
 
 
 class ApplicationQuerySet(models.QuerySet):
+    def results_public(self):
+        """Applications whose outcome and points the public may read: the one rule for results.
+
+        Scores published by staff, for a published cluster.
+        """
+        return self.filter(scores_published=True, cluster__published=True)
+
     def without_results(self):
         """Pending applications with no stage decided yet: the evaluation has not been entered."""
         decided = StageResult.objects.filter(application=OuterRef("pk")).exclude(

@@ -6,6 +6,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
+from ..structured_data import cluster_organization, json_ld
+
 register = template.Library()
 
 
@@ -25,6 +27,12 @@ def award_told_on(cluster, day):
 def coordinator_on(cluster, day):
     """`cluster|coordinator_on:day`: the coordinator on `day` (reads prefetched terms)."""
     return cluster.coordinator_on(day)
+
+
+@register.simple_tag(takes_context=True)
+def cluster_json_ld(context, cluster):
+    """`{% cluster_json_ld cluster %}`: the cluster's schema.org facts as a JSON-LD block."""
+    return json_ld(cluster_organization(cluster, context["request"]))
 
 
 @register.filter

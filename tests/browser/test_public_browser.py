@@ -21,6 +21,8 @@ PAGE_TYPES = {
     "round-detail": "/rundy/odnowienie-2018/",
     "event-list": "/wydarzenia/",
     "event-detail": "/en/wydarzenia/e-boost-kick-off-2023/",
+    "status-check": "/weryfikacja-statusu/?cluster=klaster-obrobki-metali&on=2019-01-01",
+    "status-check-en-invalid": "/en/weryfikacja-statusu/?nip=123&on=jutro",
     "accessibility-statement": "/deklaracja-dostepnosci/",
     "not-found": "/nie-ma-takiej-strony/",
 }

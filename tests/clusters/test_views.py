@@ -312,6 +312,7 @@ PAGES = [
     "/klastry/klaster-zbiorczy-0000/",
     "/klastry/export.csv",
     "/klastry/export.json?status=current",
+    "/weryfikacja-statusu/?cluster=klaster-zbiorczy-0000&on=2026-06-01",
     "/rundy/",
     "/rundy/runda-stala/",
     "/wydarzenia/",
