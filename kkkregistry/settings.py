@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    # Background imports: django.tasks' database backend and its worker (db_worker).
+    "django_tasks_db",
     # Shared by every app below; nothing in them imports the apps.
     "core",
     "transfer",
@@ -147,6 +149,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Admin imports run as background tasks in the database, so any app server may queue
+# them and `manage.py db_worker` on any machine sharing the database runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

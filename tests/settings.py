@@ -17,3 +17,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Page tests count queries and change data with bulk_create between requests; the
 # page cache has its own tests (tests/test_page_cache.py), which switch it on.
 PUBLIC_PAGE_CACHE_SECONDS = 0
+
+# A confirmed import runs within the request, so a test sees its end at once; the
+# worker's own path (django-tasks-db) has tests of its own that switch this back.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
