@@ -301,11 +301,36 @@ class ClusterImportHooks:
                     children.append(child)
             engine.insert_with_history(model, children)
 
-    def write_changed(self, engine, row):
-        """As an edit in the admin: the model's save, its signals and history."""
+    def write_changed_rows(self, engine, rows):
+        """The clusters in one UPDATE a batch, then what each row changes around them."""
         self.write_names(engine)
-        cluster = self.attribute(row.instance)
-        cluster.save()
+        names = self.search_names([row.instance.pk for row in rows])
+        engine.update_with_history(
+            Cluster,
+            [
+                (row, engine.merge_before_save(row, lambda c: c.fill_derived_fields(names[c.pk])))
+                for row in rows
+            ],
+        )
+        for row in rows:
+            self.write_related_changes(row)
+
+    @staticmethod
+    def search_names(pks):
+        """Each cluster's former and coordinators' names, as its search text lists them."""
+        names = {pk: [] for pk in pks}
+        for pk, name in ClusterFormerName.objects.filter(cluster__in=pks).values_list(
+            "cluster_id", "name"
+        ):
+            names[pk].append(name)
+        for pk, name in Representation.objects.filter(cluster__in=pks).values_list(
+            "cluster_id", "coordinator__name"
+        ):
+            names[pk].append(name)
+        return names
+
+    def write_related_changes(self, row):
+        cluster = row.instance
         wanted = row.extra.get("specialisations", [])
         if "specialisations" in row.related and set(cluster.specialisations.all()) != set(wanted):
             cluster.specialisations.set(wanted)
