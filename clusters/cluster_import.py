@@ -111,7 +111,9 @@ class ClusterImportHooks:
         return (slug and self.find.get("slug:" + slug)) or self.find.get(name.lower())
 
     def fetch(self, pks, field_names):
-        return self.with_related(Cluster.objects.all(), field_names).in_bulk(pks)
+        # Former names always: a row naming a cluster by one does not rename it (read_row).
+        queryset = self.with_related(Cluster.objects.all(), [*field_names, "former_names"])
+        return queryset.in_bulk(pks)
 
     # --- reading -----------------------------------------------------------------
     def read_row(self, engine, row, record, values, found):
@@ -119,7 +121,7 @@ class ClusterImportHooks:
         old_keys = (cluster.name.lower(), cluster.slug) if found else ()
         # A row that found the cluster by a former name does not rename it back.
         keep_name = found and values.get("name", "").lower() in {
-            f.name.lower() for f in cluster.former_names.all()
+            f.name.lower() for f in cluster.listed_former_names
         }
         for name, column in engine.columns:
             if column.attribute is None or (name == "name" and keep_name):
@@ -332,7 +334,8 @@ class ClusterImportHooks:
     def write_related_changes(self, row):
         cluster = row.instance
         wanted = row.extra.get("specialisations", [])
-        if "specialisations" in row.related and set(cluster.specialisations.all()) != set(wanted):
+        # The cluster's specialisations as the batch read them (with_related).
+        if "specialisations" in row.related and set(cluster.listed_specialisations) != set(wanted):
             cluster.specialisations.set(wanted)
         if row.extra.get("coordinator") is not None:
             self.write_coordinator_change(row)

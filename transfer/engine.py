@@ -30,7 +30,7 @@ from import_export.results import Error, InvalidRow, Result, RowResult
 from core.models import DataVersion
 from core.pagecache import bump_data_version, one_bump_for_all
 
-from .bulk import create_objects, insert_history
+from .bulk import create_objects, insert_history, update_rows
 from .spreadsheets import ImportFileError
 from .widgets import DateWidget, slash_order
 
@@ -393,7 +393,7 @@ class Import:
             return
         instances = [row.instance for row, _fields in changed]
         columns = sorted({name for _row, fields in changed for name in fields})
-        model._base_manager.bulk_update(instances, columns, batch_size=BATCH_ROWS)
+        update_rows(model, columns, instances)
         insert_history(model, instances, self.resource.user, self.resource.source, history_type="~")
 
     def insert_with_history(self, model, objects):
