@@ -66,6 +66,17 @@ def test_the_confirmation_runs_the_job_and_removes_the_upload(editor):
     assert Cluster.objects.filter(name="Śląski Klaster Żółwi Łódzkich").exists()
 
 
+def test_preview_and_confirmation_leave_nothing_in_the_temporary_folder(
+    editor, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    initial = preview(editor)
+    assert list(tmp_path.iterdir()) == []  # the upload waits in the database
+    confirm(editor, initial)
+    assert ImportJob.objects.get().state == ImportJob.State.DONE
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_another_users_token_is_refused_and_the_preview_stays_theirs(editor, client):
     initial = preview(editor)
     client.force_login(staff_in(EDITORS))
