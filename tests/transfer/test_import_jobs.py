@@ -190,6 +190,7 @@ def test_the_dashboard_lists_running_and_recent_imports(editor):
 
 
 @pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_TASKS)  # queued only: the thread below runs it
 def test_another_process_sees_a_running_jobs_progress():
     """PostgreSQL: counts while the import's transaction is open; SQLite: at the end."""
     from django.db import connection
@@ -209,6 +210,7 @@ def test_another_process_sees_a_running_jobs_progress():
     worker.join()
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE and job.rows_read == rows
+    assert seen, "the job was never seen running"
     if connection.vendor == "postgresql":
         assert any(0 < read < rows for read in seen), seen
 
