@@ -57,14 +57,22 @@ lock-check: | $(UV)
 run: install
 	cd "$(ROOT)" && $(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	cd "$(ROOT)" && $(DEV_ENV) $(BIN)/python manage.py load_registry_data
-	cd "$(ROOT)" && $(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	# The import worker (manage.py db_worker) runs beside the server and stops with it;
+	# it does not reload itself: restart after changing import code.
+	cd "$(ROOT)" && { $(DEV_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+		trap 'kill $$worker' EXIT INT TERM; \
+		$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT); }
 
 # Production mode: needs SECRET_KEY, DATABASE_URL and ALLOWED_HOSTS in the environment
 # (see README, Deployment). Migrations are a separate step, run once per upgrade.
 serve: install
 	cd "$(ROOT)" && $(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	cd "$(ROOT)" && $(BIN)/gunicorn kkkregistry.wsgi --bind $(HOST):$(PORT) \
-		--workers $${WEB_CONCURRENCY:-3} --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+	# Admin imports run in the worker (manage.py db_worker), beside gunicorn; more
+	# workers may run on any machine that shares the database.
+	cd "$(ROOT)" && { $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+		trap 'kill $$worker' EXIT INT TERM; \
+		$(BIN)/gunicorn kkkregistry.wsgi --bind $(HOST):$(PORT) \
+		--workers $${WEB_CONCURRENCY:-3} --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"; }
 
 # The browser tests drive Debian's Chromium and the shared page cache test starts a
 # redis-server: installed here when this is root with apt-get, else named and refused.

@@ -37,8 +37,11 @@ CITIES = ["Łódź", "Kraków", "Gdańsk", "Zielona Góra", "Rzeszów", "Świebo
 WORDS = ["Śląski", "Pomorski", "Żółty", "Łódzki", "Innowacyjny", "Zielony", "Przemysłowy"]
 
 
-def generate(rows, seed=2026):
-    """A clusters file as Excel in Poland saves it: Windows-1250, semicolons."""
+def generate(rows, seed=2026, moved=False):
+    """A clusters file as Excel in Poland saves it: Windows-1250, semicolons.
+
+    `moved`: the same clusters, each with another seat (every row changes one cell).
+    """
     rng = random.Random(seed)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
@@ -49,7 +52,7 @@ def generate(rows, seed=2026):
         writer.writerow(
             [
                 f"{rng.choice(WORDS)} Klaster {rng.choice(SPECIALISATIONS)} nr {number}",
-                rng.choice(CITIES),
+                rng.choice(CITIES) + (" (nowa siedziba)" if moved else ""),
                 rng.choice(VOIVODESHIPS),
                 "; ".join(rng.sample(SPECIALISATIONS, 2)),
                 f"Stowarzyszenie Rozwoju Regionu nr {number % max(rows // 20, 1)}",
@@ -95,6 +98,23 @@ def bare_bulk_create(data):
     return len(rows)
 
 
+def bare_bulk_update():
+    """The floor for changed rows: bulk_update of every cluster's seat, objects read before."""
+    from django.db import transaction
+
+    from clusters.models import Cluster
+
+    objects = list(Cluster.objects.all())
+    for obj in objects:
+        obj.city += " (bulk)"
+    with transaction.atomic():
+        start = time.perf_counter()
+        Cluster.objects.bulk_update(objects, ["city"], batch_size=1000)
+        seconds = time.perf_counter() - start
+        transaction.set_rollback(True)
+    return seconds
+
+
 def timed(function, *args):
     start = time.perf_counter()
     result = function(*args)
@@ -117,6 +137,10 @@ def measure(size, data):
     assert report.accepted and report.new == size, report.errors[:3]
     again, reimport_seconds = timed(lambda: import_file("clusters", data, source="bench"))
     assert again.unchanged == size
+    bulk_update_seconds = bare_bulk_update()
+    moved = generate(size, moved=True)
+    changed, changed_seconds = timed(lambda: import_file("clusters", moved, source="bench"))
+    assert changed.accepted and changed.updated == size, changed.errors[:3]
     # Read before the baseline below holds every row in memory at once.
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     exported, export_seconds = timed(lambda: export_file("clusters"))
@@ -128,6 +152,9 @@ def measure(size, data):
         "bulk_create_rows_per_s": size / bulk_seconds,
         "import_vs_bulk": bulk_seconds / seconds,
         "reimport_vs_import": seconds / reimport_seconds,
+        "changed_rows_per_s": size / changed_seconds,
+        "bulk_update_rows_per_s": size / bulk_update_seconds,
+        "changed_vs_bulk_update": bulk_update_seconds / changed_seconds,
         "preview_vs_import": preview_seconds / seconds,
         "export_rows_per_s": size / export_seconds,
         "peak_rss_mib": peak_rss,
@@ -162,6 +189,8 @@ def main():
         f"re-import {result['reimport_rows_per_s']:>6}/s, bulk_create "
         f"{result['bulk_create_rows_per_s']:>7}/s, import/bulk {result['import_vs_bulk']:.3f}, "
         f"preview {result['preview_vs_import']:.2f} of the import's time, "
+        f"every row changed {result['changed_rows_per_s']}/s "
+        f"({result['changed_vs_bulk_update']:.3f} of bulk_update), "
         f"export {result['export_rows_per_s']}/s, import peak RSS {result['peak_rss_mib']} MiB",
         flush=True,
     )

@@ -111,7 +111,9 @@ class ClusterImportHooks:
         return (slug and self.find.get("slug:" + slug)) or self.find.get(name.lower())
 
     def fetch(self, pks, field_names):
-        return self.with_related(Cluster.objects.all(), field_names).in_bulk(pks)
+        # Former names always: a row naming a cluster by one does not rename it (read_row).
+        queryset = self.with_related(Cluster.objects.all(), [*field_names, "former_names"])
+        return queryset.in_bulk(pks)
 
     # --- reading -----------------------------------------------------------------
     def read_row(self, engine, row, record, values, found):
@@ -119,7 +121,7 @@ class ClusterImportHooks:
         old_keys = (cluster.name.lower(), cluster.slug) if found else ()
         # A row that found the cluster by a former name does not rename it back.
         keep_name = found and values.get("name", "").lower() in {
-            f.name.lower() for f in cluster.former_names.all()
+            f.name.lower() for f in cluster.listed_former_names
         }
         for name, column in engine.columns:
             if column.attribute is None or (name == "name" and keep_name):
@@ -301,13 +303,39 @@ class ClusterImportHooks:
                     children.append(child)
             engine.insert_with_history(model, children)
 
-    def write_changed(self, engine, row):
-        """As an edit in the admin: the model's save, its signals and history."""
+    def write_changed_rows(self, engine, rows):
+        """The clusters in one UPDATE a batch, then what each row changes around them."""
         self.write_names(engine)
-        cluster = self.attribute(row.instance)
-        cluster.save()
+        names = self.search_names([row.instance.pk for row in rows])
+        engine.update_with_history(
+            Cluster,
+            [
+                (row, engine.merge_before_save(row, lambda c: c.fill_derived_fields(names[c.pk])))
+                for row in rows
+            ],
+        )
+        for row in rows:
+            self.write_related_changes(row)
+
+    @staticmethod
+    def search_names(pks):
+        """Each cluster's former and coordinators' names, as its search text lists them."""
+        names = {pk: [] for pk in pks}
+        for pk, name in ClusterFormerName.objects.filter(cluster__in=pks).values_list(
+            "cluster_id", "name"
+        ):
+            names[pk].append(name)
+        for pk, name in Representation.objects.filter(cluster__in=pks).values_list(
+            "cluster_id", "coordinator__name"
+        ):
+            names[pk].append(name)
+        return names
+
+    def write_related_changes(self, row):
+        cluster = row.instance
         wanted = row.extra.get("specialisations", [])
-        if "specialisations" in row.related and set(cluster.specialisations.all()) != set(wanted):
+        # The cluster's specialisations as the batch read them (with_related).
+        if "specialisations" in row.related and set(cluster.listed_specialisations) != set(wanted):
             cluster.specialisations.set(wanted)
         if row.extra.get("coordinator") is not None:
             self.write_coordinator_change(row)

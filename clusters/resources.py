@@ -304,6 +304,8 @@ class SpecialisationResource(RegistryResource):
 
 class CoordinatorResource(RegistryResource):
     file_kind = "coordinators"
+    # A renamed coordinator's save refreshes its clusters' search text (clusters/signals.py).
+    bulk_changed_rows = False
     name = text("name", "Nazwa")
     slug = text("slug", "Identyfikator")
     legal_form = choice("legal_form", "Forma prawna", Coordinator.LegalForm.choices)

@@ -8,6 +8,15 @@ class KkkRegistryConfig(AppConfig):
     name = "kkkregistry"
     verbose_name = "KKK registry"
 
+    def ready(self):
+        from django.contrib import admin
+        from django_tasks_db.models import DBTaskResult
+
+        # Staff follow imports on their jobs' pages and the dashboard; the worker's raw
+        # task records (arguments, tracebacks) are for the server's operators only.
+        if admin.site.is_registered(DBTaskResult):
+            admin.site.unregister(DBTaskResult)
+
 
 class RegistryAdminConfig(admin_apps.AdminConfig):
     """Django's admin with the registry's site: its dashboard and its title."""

@@ -3,6 +3,8 @@
 from clusters.models import Application, Cluster, Coordinator, Round, StatusAward
 from core.dates import today
 from events.models import Event
+from transfer.admin import IMPORT_PERMISSION
+from transfer.models import RECENT_JOBS, ImportJob
 
 # The lists on the dashboard are reminders, not reports; the full list is one click away.
 DASHBOARD_ROWS = 10
@@ -42,4 +44,10 @@ def dashboard(user, on=None):
         draft_events = Event.objects.filter(published=False)
         board["draft_events"] = list(draft_events[:DASHBOARD_ROWS])
         board["draft_events_count"] = draft_events.count()
+    if user.has_perm(IMPORT_PERMISSION):
+        # None when there is nothing to show: the page leaves the section out.
+        board["running_imports"] = list(ImportJob.objects.unfinished().select_related("user"))
+        board["recent_imports"] = list(
+            ImportJob.objects.finished().select_related("user")[:RECENT_JOBS]
+        )
     return board

@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     # Swagger UI from the registry's own static files: the CSP allows no other origin.
     "drf_spectacular_sidecar",
+    # Background imports: django.tasks' database backend and its worker (db_worker).
+    "django_tasks_db",
     # Shared by every app below; nothing in them imports the apps.
     "core",
     "transfer",
@@ -182,6 +184,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Admin imports run as background tasks in the database, so any app server may queue
+# them and `manage.py db_worker` on any machine sharing the database runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -21,3 +21,7 @@ PUBLIC_PAGE_CACHE_SECONDS = 0
 # The API's per-address limit would count every test's requests from 127.0.0.1 in one
 # shared cache; its own test lowers it.
 API_REQUESTS_PER_MINUTE = 1_000_000
+
+# A confirmed import runs within the request, so a test sees its end at once; the
+# worker's own path (django-tasks-db) has tests of its own that switch this back.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

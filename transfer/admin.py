@@ -6,19 +6,39 @@ BOM, semicolons, formulae neutralised) and XLSX. Errors show spreadsheet row
 numbers, and every admin offers an empty template of its file.
 """
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import Format
 
 from .engine import decide_slash_dates
+from .jobs import JobRefused, confirm_preview, keep_preview
+from .models import ImportJob
 from .service import check_headers, template_file
 from .spreadsheets import ImportFileError, read_table, write_csv, write_xlsx
 
 IMPORT_PERMISSION = "clusters.import_data"
+#: A running job's page reloads itself this often (a meta refresh: the CSP forbids inline script).
+JOB_PAGE_REFRESH_SECONDS = 2
+
+
+class UploadInMemory:
+    """What django-import-export's preview reads the upload from, in place of a temp file."""
+
+    name = ""
+
+    def __init__(self, data):
+        self.data = data
+
+    def read(self):
+        return self.data
 
 
 class SpreadsheetImport(Format):
@@ -124,24 +144,73 @@ class RegistryImportExportMixin(ImportExportMixin):
         # A confirmed import with an invalid row (changed data since the preview) writes nothing.
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
-    def process_result(self, result, request):
-        # django-import-export reports success after the confirmation whatever happened;
-        # a file that failed there (data changed since the preview, a database fault)
-        # wrote nothing, and staff are shown why on the import page.
-        if result.has_errors() or result.has_validation_errors():
-            form = self.get_import_form_class(request)(
-                self.get_import_formats(), self.get_import_resource_classes(request)
+    def write_to_tmp_storage(self, import_file, input_format):
+        # The upload is kept in the database once its preview passes (import_action),
+        # never in a local folder a confirmation would have to name.
+        import_file.seek(0)
+        return UploadInMemory(import_file.read())
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        confirm_form = context.get("confirm_form")
+        if confirm_form is not None:
+            upload = context["form"].cleaned_data["import_file"]
+            upload.seek(0)
+            result = context["result"]
+            job = keep_preview(
+                request.user,
+                self.file_kind,
+                upload.name,
+                upload.read(),
+                rows_total=result.total_rows,
+                new=result.totals["new"],
+                updated=result.totals["update"],
             )
+            # The only thing the browser sends back: a token, never a file name.
+            confirm_form.initial["import_file_name"] = job.token
+        return response
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        try:
+            job = confirm_preview(
+                request.POST.get("import_file_name", ""), request.user, self.file_kind
+            )
+        except JobRefused as refusal:
+            messages.error(request, str(refusal))
             context = {
                 **self.admin_site.each_context(request),
                 "title": _("Import"),
                 "opts": self.model._meta,
-                "form": form,
-                "result": result,
+                "form": self.get_import_form_class(request)(
+                    self.get_import_formats(), self.get_import_resource_classes(request)
+                ),
             }
             request.current_app = self.admin_site.name
-            return TemplateResponse(request, [self.import_template_name], context)
-        return super().process_result(result, request)
+            return TemplateResponse(request, [self.import_template_name], context, status=400)
+        return redirect(job.admin_url())
+
+    def import_job_view(self, request, pk):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(ImportJob, pk=pk, kind=self.file_kind)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import of %(file)s") % {"file": job.file_name},
+            "opts": self.model._meta,
+            "job": job,
+            "seconds_left": job.seconds_left(),
+            "refresh_seconds": JOB_PAGE_REFRESH_SECONDS,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, ["transfer/import_job.html"], context)
+
+    @property
+    def file_kind(self):
+        return self.resource_classes[0].file_kind
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -150,7 +219,12 @@ class RegistryImportExportMixin(ImportExportMixin):
                 "import/template.<str:file_format>",
                 self.admin_site.admin_view(self.template_view),
                 name=f"{info[0]}_{info[1]}_import_template",
-            )
+            ),
+            path(
+                "import/job/<int:pk>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name=f"{info[0]}_{info[1]}_import_job",
+            ),
         ] + super().get_urls()
 
     def template_view(self, request, file_format):

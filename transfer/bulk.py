@@ -40,6 +40,34 @@ def insert_rows(model, columns, rows, returning=False):
     connection = connections[router.db_for_write(model)]
     meta = model._meta
     fields = [meta.get_field(column) for column in columns]
+    by_column = _prepared(connection, fields, rows)
+    write = _copy if connection.vendor == "postgresql" else _insert
+    return write(connection, meta, fields, by_column, returning)
+
+
+def update_rows(model, columns, objects):
+    """Write `columns` (attribute names) of saved `objects`: one UPDATE statement, many rows.
+
+    executemany() sends the statement once and the rows after it (SQLite reuses the
+    prepared statement, psycopg pipelines them), without bulk_update's CASE per column.
+    """
+    if not objects or not columns:
+        return
+    connection = connections[router.db_for_write(model)]
+    meta = model._meta
+    fields = [meta.get_field(column) for column in columns]
+    by_column = _prepared(
+        connection, [*fields, meta.pk], [[*(getattr(o, c) for c in columns), o.pk] for o in objects]
+    )
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, list(zip(*by_column, strict=True)))
+
+
+def _prepared(connection, fields, rows):
+    """The rows' values by column, as the database driver takes them."""
     by_column = [list(values) for values in zip(*rows, strict=True)]
     for number, field in enumerate(fields):
         # A third-party field (a CountryField is a CharField) may hold an object of its own.
@@ -47,8 +75,7 @@ def insert_rows(model, columns, rows, returning=False):
         if not plain or field.get_internal_type() not in PASSED_AS_THEY_ARE:
             prepare = field.get_db_prep_save
             by_column[number] = [prepare(value, connection) for value in by_column[number]]
-    write = _copy if connection.vendor == "postgresql" else _insert
-    return write(connection, meta, fields, by_column, returning)
+    return by_column
 
 
 def _copy(connection, meta, fields, by_column, returning):

@@ -81,6 +81,9 @@ class RegistryResource(resources.Resource):
 
     #: A short, stable name: the KIND of `import_csv KIND` (not `kind`, which is a column).
     file_kind = None
+    #: Changed rows written in bulk, without save() and its signals; False for a kind
+    #: whose saves other rows follow.
+    bulk_changed_rows = True
     #: Fields whose columns a file of this kind must have (the natural key).
     required_columns = ("name",)
     #: The field whose column an error about the row's identity names.
@@ -311,10 +314,39 @@ class RegistryResource(resources.Resource):
         for row in rows:
             self.save_related(row.instance, row.related)
 
+    def write_changed_rows(self, engine, rows):
+        """The batch's changed rows; a kind whose saves others depend on keeps saving each."""
+        model = self._meta.model
+        plain_save = model.save is models.Model.save or hasattr(model, "fill_derived_fields")
+        if self.bulk_changed_rows and plain_save:
+            engine.update_with_history(model, [(r, self.merged_fields(engine, r)) for r in rows])
+            for row in rows:
+                self.save_related(row.instance, row.related)
+        else:
+            for row in rows:
+                self.write_changed(engine, row)
+
+    def merged_fields(self, engine, row):
+        if row.current is None:  # a kind's row not read from the registry as it stands
+            return [f.attname for f in row.instance._meta.concrete_fields if not f.primary_key]
+        return engine.merge_before_save(row)
+
     def write_changed(self, engine, row):
-        """As an edit in the admin: the model's save, its signals and history."""
-        self.attribute(row.instance).save()
+        """As an edit in the admin: the model's save, its signals and history.
+
+        Only the columns the file changed are written; what others saved since the
+        row was read stays (Import.merge_before_save).
+        """
+        self.save_changed(engine, row)
         self.save_related(row.instance, row.related)
+
+    def save_changed(self, engine, row):
+        if row.current is None:  # a kind's row not read from the registry as it stands
+            self.attribute(row.instance).save()
+            return
+        update_fields = engine.merge_before_save(row)
+        if update_fields:
+            self.attribute(row.instance).save(update_fields=update_fields)
 
     def save_related(self, instance, values):
         """Write the related columns of a saved instance through `set_<name>` methods."""

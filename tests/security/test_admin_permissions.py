@@ -29,6 +29,7 @@ from tests.factories import (
     StatusAwardFactory,
     staff_in,
 )
+from transfer.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,7 @@ NEEDS = {
     "process_import": (None, "import"),
     "export": ("view", None),
     "import_template": ("import", None),
+    "import_job": ("import", None),
     "password_change": ("change", "change"),
 }
 
@@ -85,6 +87,11 @@ def admin_urls():
                 args = []
             elif kind == "import_template":
                 args = ["csv"]
+            elif kind == "import_job":
+                job, _new = ImportJob.objects.get_or_create(
+                    kind=model_admin.file_kind, defaults={"file_name": "a.csv", "file_hash": "0"}
+                )
+                args = [job.pk]
             elif obj is None:
                 raise AssertionError(f"the registry fixture has no {model._meta.label}")
             elif kind == "simple_history":

@@ -19,6 +19,7 @@ from tests.factories import (
     RoundFactory,
     staff_in,
 )
+from transfer.models import ImportJob
 from transfer.service import import_file
 
 # transaction=True: the import's own transaction is what must roll back, not the test's.
@@ -102,11 +103,15 @@ def test_an_admin_import_failing_halfway_on_a_database_error_writes_nothing(clie
     before = state()
     with database_fails_on_insert(FAILING_TABLE, 1):
         done = client.post(
-            reverse("admin:clusters_cluster_process_import"), {**confirm.initial, "resource": "0"}
+            reverse("admin:clusters_cluster_process_import"),
+            {**confirm.initial, "resource": "0"},
+            follow=True,
         )
-    # Not a server error, nor a false success: the import page says why nothing was written.
+    # Not a server error, nor a false success: the job's page says why nothing was written.
     assert done.status_code == 200
-    assert "The database refused the import (injected: the disk is full)" in done.content.decode()
+    page = done.content.decode()
+    assert "Baza danych odrzuciła import (injected: the disk is full)" in page
+    assert ImportJob.objects.get().state == ImportJob.State.FAILED
     assert state() == before
 
 

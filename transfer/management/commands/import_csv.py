@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from transfer.jobs import queue_file
 from transfer.service import import_file, kinds
 from transfer.spreadsheets import ImportFileError
 
@@ -36,12 +37,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and report, write nothing."
         )
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="Queue the import for the worker (manage.py db_worker) and return at once; "
+            "its progress shows in the admin.",
+        )
 
-    def handle(self, *args, kind, path, dry_run, **options):
+    def handle(self, *args, kind, path, dry_run, background, **options):
         try:
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror}") from error
+        if background:
+            if dry_run:
+                raise CommandError("--background writes; check the file without it first.")
+            job = queue_file(kind, path.name, data, source=f"import_csv {kind} {path.name}")
+            self.stdout.write(
+                f"{kind}: queued as import job {job.pk}; manage.py db_worker runs it."
+            )
+            return
         progress = Progress(sys.stderr, sys.stderr.isatty())
         try:
             report = import_file(

@@ -1,0 +1,252 @@
+"""Admin imports as background jobs: the preview kept under a token, the worker, the progress."""
+
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from clusters.models import Application, Cluster
+from kkkregistry.roles import EDITORS
+from tests.factories import ClusterFactory, RoundFactory, staff_in
+from transfer.jobs import queue_file, run_job
+from transfer.models import PREVIEW_KEPT_FOR, ImportJob
+
+pytestmark = pytest.mark.django_db
+SAMPLE = Path(__file__).parent / "samples" / "klastry-windows1250-srednik.csv"
+IMPORT = reverse("admin:clusters_cluster_import")
+PROCESS = reverse("admin:clusters_cluster_process_import")
+REFUSED = "This import cannot be confirmed"
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def editor(client):
+    client.force_login(staff_in(EDITORS))
+    return client
+
+
+def preview(client, data=None, url=IMPORT):
+    upload = SimpleUploadedFile("klastry.csv", data or SAMPLE.read_bytes(), content_type="text/csv")
+    response = client.post(
+        url, {"resource": "0", "format": "0", "import_file": upload}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    return response.context["confirm_form"].initial
+
+
+def confirm(client, initial, url=PROCESS):
+    return client.post(url, {**initial, "resource": "0"}, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_the_preview_keeps_the_upload_in_the_database_and_sends_only_a_token(editor):
+    initial = preview(editor)
+    job = ImportJob.objects.get()
+    assert initial["import_file_name"] == job.token
+    assert bytes(job.upload) == SAMPLE.read_bytes()
+    assert job.state == ImportJob.State.PREVIEWED and job.kind == "clusters"
+    assert (job.rows_total, job.previewed_new) == (2, 2)
+
+
+def test_the_confirmation_runs_the_job_and_removes_the_upload(editor):
+    response = confirm(editor, preview(editor))
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response.url == job.admin_url()
+    assert job.state == ImportJob.State.DONE
+    assert job.upload is None
+    assert (job.rows_read, job.rows_written) == (2, 2)
+    assert Cluster.objects.filter(name="Śląski Klaster Żółwi Łódzkich").exists()
+
+
+def test_preview_and_confirmation_leave_nothing_in_the_temporary_folder(
+    editor, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    initial = preview(editor)
+    assert list(tmp_path.iterdir()) == []  # the upload waits in the database
+    confirm(editor, initial)
+    assert ImportJob.objects.get().state == ImportJob.State.DONE
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_another_users_token_is_refused_and_the_preview_stays_theirs(editor, client):
+    initial = preview(editor)
+    client.force_login(staff_in(EDITORS))
+    response = confirm(client, initial)
+    assert response.status_code == 400
+    assert REFUSED in response.content.decode()
+    assert ImportJob.objects.get().state == ImportJob.State.PREVIEWED
+    assert not Cluster.objects.exists()
+
+
+def test_a_file_named_by_the_browser_is_refused(editor):
+    preview(editor)
+    with tempfile.NamedTemporaryFile(suffix=".csv") as planted:
+        planted.write(SAMPLE.read_bytes())
+        planted.flush()
+        for name in (planted.name, Path(planted.name).name):
+            response = confirm(
+                editor,
+                {"import_file_name": name, "original_file_name": "k.csv", "format": "0"},
+            )
+            assert response.status_code == 400
+            assert REFUSED in response.content.decode()
+    assert not Cluster.objects.exists()
+
+
+def test_a_replayed_confirmation_is_refused_with_a_message(editor):
+    initial = preview(editor)
+    assert confirm(editor, initial).status_code == 302
+    Cluster.objects.all().delete()
+    replay = confirm(editor, initial)
+    assert replay.status_code == 400
+    assert REFUSED in replay.content.decode()
+    assert not Cluster.objects.exists()
+    assert ImportJob.objects.count() == 1
+
+
+def test_a_confirmation_sent_to_another_kind_is_refused_not_a_server_error(editor):
+    initial = preview(editor)
+    response = confirm(editor, initial, url=reverse("admin:clusters_coordinator_process_import"))
+    assert response.status_code == 400
+    assert REFUSED in response.content.decode()
+    assert ImportJob.objects.get().state == ImportJob.State.PREVIEWED
+
+
+def test_an_expired_preview_is_refused_and_discarded_by_the_next_one(editor):
+    initial = preview(editor)
+    ImportJob.objects.update(created_at=timezone.now() - PREVIEW_KEPT_FOR - timedelta(minutes=1))
+    assert confirm(editor, initial).status_code == 400
+    preview(editor, b"Nazwa\nKlaster Nowy\n")
+    assert list(ImportJob.objects.values_list("rows_total", flat=True)) == [1]
+
+
+def test_a_job_whose_file_is_rejected_says_why_in_polish_and_writes_nothing(editor):
+    cluster = ClusterFactory(name="Zeta")
+    RoundFactory(name="Runda X")
+    initial = preview(
+        editor,
+        b"Klaster;Runda\nZeta;Runda X\n",
+        url=reverse("admin:clusters_application_import"),
+    )
+    # Between the preview and the job the registry changes and the row no longer passes
+    # (the data version moved, so the file is checked again).
+    cluster.delete()
+    response = confirm(editor, initial, url=reverse("admin:clusters_application_process_import"))
+    job = ImportJob.objects.get()
+    assert job.revalidated and job.state == ImportJob.State.FAILED
+    assert job.message == "Pliku nie zaimportowano: niczego nie zapisano."
+    assert "Zeta" in job.errors[0] and job.upload is None
+    assert not Application.objects.exists()
+    page = editor.get(response.url).content.decode()
+    assert job.message in page and "Zeta" in page
+
+
+@time_machine.travel("2026-12-02 12:00:00 +00:00", tick=False)
+def test_the_progress_page_refreshes_itself_and_estimates_the_time_left(editor):
+    job = ImportJob.objects.create(
+        kind="clusters",
+        file_name="duzy.csv",
+        file_hash="0" * 64,
+        state=ImportJob.State.RUNNING,
+        rows_total=1000,
+        rows_read=250,
+        rows_written=200,
+        started_at=timezone.now() - timedelta(seconds=10),
+    )
+    page = editor.get(job.admin_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert "250 (25%)" in page
+    assert "about 30 seconds" in page
+    assert "<script>" not in page
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.DONE)
+    assert 'http-equiv="refresh"' not in editor.get(job.admin_url()).content.decode()
+
+
+def test_the_dashboard_lists_running_and_recent_imports(editor):
+    running = ImportJob.objects.create(
+        kind="clusters", file_name="biegnie.csv", file_hash="0", state=ImportJob.State.RUNNING
+    )
+    ImportJob.objects.create(
+        kind="clusters",
+        file_name="skonczony.csv",
+        file_hash="0",
+        state=ImportJob.State.FAILED,
+        finished_at=timezone.now(),
+    )
+    ImportJob.objects.create(kind="clusters", file_name="podglad.csv", file_hash="0")
+    page = editor.get(reverse("admin:index")).content.decode()
+    assert running.admin_url() in page
+    assert "biegnie.csv" in page and "skonczony.csv" in page
+    assert "podglad.csv" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_TASKS)  # queued only: the thread below runs it
+def test_another_process_sees_a_running_jobs_progress():
+    """PostgreSQL: counts while the import's transaction is open; SQLite: at the end."""
+    from django.db import connection
+
+    rows = 4000
+    data = "Nazwa;Miejscowość\n" + "".join(f"Klaster {n};Gdańsk\n" for n in range(rows))
+    job = queue_file("clusters", "duzy.csv", data.encode(), source="test")
+    seen = []
+    worker = threading.Thread(target=lambda: (run_job(job.pk), connection.close()))
+    worker.start()
+    while worker.is_alive():
+        # Another connection, as another app server's progress page would read it.
+        state, read = ImportJob.objects.values_list("state", "rows_read").get(pk=job.pk)
+        if state == ImportJob.State.RUNNING:
+            seen.append(read)
+        time.sleep(0.05)
+    worker.join()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE and job.rows_read == rows
+    assert seen, "the job was never seen running"
+    if connection.vendor == "postgresql":
+        assert any(0 < read < rows for read in seen), seen
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_TASKS)
+def test_the_worker_runs_a_confirmed_job_end_to_end(editor):
+    response = confirm(editor, preview(editor))
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert job.state == ImportJob.State.QUEUED and not Cluster.objects.exists()
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE and job.upload is None
+    assert Cluster.objects.filter(name="Śląski Klaster Żółwi Łódzkich").exists()
+    page = editor.get(job.admin_url()).content.decode()
+    assert 'http-equiv="refresh"' not in page
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_TASKS)
+def test_import_csv_background_queues_the_file_for_the_worker(tmp_path):
+    path = tmp_path / "klastry.csv"
+    path.write_bytes(SAMPLE.read_bytes())
+    call_command("import_csv", "clusters", str(path), "--background")
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.QUEUED and job.user is None
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE
+    assert Cluster.objects.count() == 2
+
+
+def test_a_job_runs_once_however_often_it_is_started(editor):
+    confirm(editor, preview(editor))
+    job = ImportJob.objects.get()
+    Cluster.objects.all().delete()
+    run_job(job.pk)
+    assert not Cluster.objects.exists()

@@ -1,0 +1,121 @@
+"""An admin import kept between its preview and the background job that writes it."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+#: A preview not confirmed within this time is discarded with its upload.
+PREVIEW_KEPT_FOR = timedelta(hours=8)
+#: Finished jobs the dashboard lists.
+RECENT_JOBS = 5
+
+
+def new_token():
+    return secrets.token_urlsafe(32)
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def expired(self, now=None):
+        """Previews never confirmed in time: their uploads are discarded."""
+        now = now or timezone.now()
+        return self.filter(state=ImportJob.State.PREVIEWED, created_at__lt=now - PREVIEW_KEPT_FOR)
+
+    def unfinished(self):
+        return self.filter(state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING])
+
+    def finished(self):
+        return self.filter(state__in=[ImportJob.State.DONE, ImportJob.State.FAILED])
+
+
+class ImportJob(models.Model):
+    """One uploaded file from its preview to its end, found by a token only its uploader holds.
+
+    The upload lives here, in the database, so that any app server can confirm it and
+    any worker can run it; it is removed when the job ends or the preview expires.
+    The browser only ever sends the token back, never a file name.
+    """
+
+    class State(models.TextChoices):
+        PREVIEWED = "previewed", pgettext_lazy("import job", "previewed, awaiting confirmation")
+        QUEUED = "queued", pgettext_lazy("import job", "waiting for the worker")
+        RUNNING = "running", pgettext_lazy("import job", "running")
+        DONE = "done", pgettext_lazy("import job", "done")
+        FAILED = "failed", pgettext_lazy("import job", "failed")
+
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_token)
+    # None: started by the import_csv command.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    file_name = models.CharField(_("file name"), max_length=255)
+    # SHA-256 of the upload: the token is good for this file only.
+    file_hash = models.CharField(_("file hash"), max_length=64)
+    upload = models.BinaryField(_("upload"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PREVIEWED
+    )
+    # The registry's data version the preview was checked against.
+    previewed_version = models.PositiveBigIntegerField(_("data version at the preview"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_written = models.PositiveIntegerField(_("rows written"), default=0)
+    rows_invalid = models.PositiveIntegerField(_("invalid rows"), default=0)
+    previewed_new = models.PositiveIntegerField(_("new rows at the preview"), default=0)
+    previewed_updated = models.PositiveIntegerField(_("changed rows at the preview"), default=0)
+    revalidated = models.BooleanField(
+        _("checked again"),
+        default=False,
+        help_text=_("The registry changed between the preview and the job."),
+    )
+    message = models.TextField(_("message"), blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "created_at"], name="importjob_state_created")]
+
+    def __str__(self):
+        return f"{self.kind}: {self.file_name}"
+
+    def admin_url(self):
+        """The job's progress page, in the admin of the kind it imports."""
+        from .service import kinds
+
+        meta = kinds()[self.kind]._meta.model._meta
+        return reverse(f"admin:{meta.app_label}_{meta.model_name}_import_job", args=[self.pk])
+
+    @property
+    def finished(self):
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    def seconds_left(self, now=None):
+        """Estimated from the pace so far; None before the first rows are read."""
+        if self.state != self.State.RUNNING or not self.rows_read or not self.started_at:
+            return None
+        elapsed = ((now or timezone.now()) - self.started_at).total_seconds()
+        return round(elapsed / self.rows_read * max(self.rows_total - self.rows_read, 0))
+
+    def percent_read(self):
+        if not self.rows_total:
+            return 100 if self.finished else 0
+        return min(100, self.rows_read * 100 // self.rows_total)
