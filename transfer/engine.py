@@ -118,6 +118,10 @@ class Row:
     diff: list | None = None
 
 
+def another_import_message():
+    return _("Another import is being written; try again in a moment.")
+
+
 class Import:
     """One file of one kind: `run()` returns django-import-export's Result."""
 
@@ -142,6 +146,18 @@ class Import:
     def run(self):
         # Before anything is read: a date column whose slash dates prove nothing is refused.
         decide_slash_dates(self.resource, self.dataset)
+        try:
+            return self.run_in_transaction()
+        except OperationalError as error:
+            # SQLite takes its write lock at BEGIN (IMMEDIATE): an import that cannot have
+            # it wrote nothing, and is told so, as when the lock runs out below.
+            if self.written or "locked" not in str(error):
+                raise
+            self.result.append_base_error(Error(another_import_message()))
+            self.result.spreadsheet_errors = []
+            return self.result
+
+    def run_in_transaction(self):
         with transaction.atomic(), one_bump_for_all():
             if not self.dry_run and not self.wait_for_other_imports():
                 transaction.set_rollback(True)
@@ -182,9 +198,7 @@ class Import:
                     table = connection.ops.quote_name(DataVersion._meta.db_table)
                     cursor.execute(f"UPDATE {table} SET counter = counter WHERE id = 1")
         except OperationalError:
-            self.result.append_base_error(
-                Error(_("Another import is being written; try again in a moment."))
-            )
+            self.result.append_base_error(Error(another_import_message()))
             return False
         return True
 
