@@ -53,6 +53,9 @@ class Application(models.Model):
             "why the exception was made."
         ),
     )
+    rank = models.PositiveSmallIntegerField(
+        _("rank"), null=True, blank=True, help_text=_("Set when the round is closed.")
+    )
     note = models.TextField(_("note"), blank=True)
 
     objects = ApplicationQuerySet.as_manager()
@@ -164,6 +167,8 @@ class StageResult(models.Model):
     )
     result = models.CharField(_("result"), max_length=10, choices=Result, default=Result.PENDING)
     points = models.DecimalField(_("points"), max_digits=6, decimal_places=2, null=True, blank=True)
+    # Unscored stages (formal, Expert Panel) are decided by staff: the note says why.
+    note = models.TextField(_("decision note"), blank=True)
 
     history = HistoricalRecords()
 

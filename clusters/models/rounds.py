@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -16,6 +17,10 @@ from .applications import Application, StageResult
 
 
 class RoundQuerySet(NaturalKeyQuerySet):
+    def with_results_published(self, now=None):
+        """Rounds whose results are public at `now`: the publication moment has come."""
+        return self.filter(results_published_at__lte=now or timezone.now())
+
     def missing_numbers(self):
         """Numbers of competition rounds before the last recorded one that the registry lacks."""
         numbers = set(self.filter(kind="regular").values_list("number", flat=True))
@@ -84,6 +89,34 @@ class Round(models.Model):
     awards_reported = models.PositiveSmallIntegerField(
         _("awards (as reported)"), null=True, blank=True
     )
+    # Running the round in the registry: when its results go public, how far two
+    # experts may disagree, whether points are published, and when it was closed.
+    results_published_at = models.DateTimeField(
+        _("results published at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Until this moment nothing of the round's applications, scores, outcomes or "
+            "awards is public; it may lie in the future. Empty: not published."
+        ),
+    )
+    publishes_points = models.BooleanField(
+        _("publishes points"),
+        default=False,
+        help_text=_("Closing the round publishes each application's points and rank."),
+    )
+    divergence_share = models.PositiveSmallIntegerField(
+        _("experts may differ by (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "The progress page flags two experts whose totals at a stage differ by more "
+            "than this share of the stage's maximum points; a third expert may then be "
+            "assigned."
+        ),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     description = models.TextField(_("description"), blank=True)
     source_url = source_url_field()
 
@@ -138,6 +171,11 @@ class Round(models.Model):
     def get_absolute_url(self):
         return reverse("clusters:round-detail", kwargs={"slug": self.slug})
 
+    def results_are_published(self, now=None):
+        """Twin of RoundQuerySet.with_results_published: the publication moment has come."""
+        now = now or timezone.now()
+        return self.results_published_at is not None and self.results_published_at <= now
+
     # The registry may hold fewer applications and awards than a notice reports
     # ("of 7 clusters only 4 were recertified"): the larger figure is shown.
     # `applications_recorded` / `awards_recorded` are annotated by the public views.
@@ -185,7 +223,12 @@ class EvaluationStage(models.Model):
         PANEL = "panel", _("Expert Panel presentation")
 
     round = models.ForeignKey(Round, models.CASCADE, related_name="stages", verbose_name=_("round"))
-    order = models.PositiveSmallIntegerField(_("order"), validators=[MinValueValidator(1)])
+    order = models.PositiveSmallIntegerField(
+        _("order"),
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Leave empty to put the stage last."),
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind)
     max_points = models.PositiveSmallIntegerField(
         _("maximum points"),
@@ -198,6 +241,14 @@ class EvaluationStage(models.Model):
         default=0,
         validators=[MaxValueValidator(10)],
         help_text=_("How many experts score each application at this stage."),
+    )
+    pass_threshold = models.DecimalField(
+        _("points to pass"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("A scored stage is passed when the mean of its experts' totals reaches this."),
     )
     description = models.TextField(_("description"), blank=True)
 
@@ -214,3 +265,14 @@ class EvaluationStage(models.Model):
 
     def __str__(self):
         return f"{self.order}. {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self.order:
+            # Stages are numbered as they are added; reorder_stages() moves them.
+            last = self.round.stages.aggregate(last=models.Max("order"))["last"]
+            self.order = (last or 0) + 1
+        super().save(*args, **kwargs)
+
+    def is_scored(self):
+        """Scored by experts against criteria; the others are decided by staff with a note."""
+        return self.experts > 0
