@@ -4,7 +4,7 @@ import logging
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -201,8 +201,8 @@ def _refuse_when_closed(round_):
         raise RegistryError(_("“%(round)s” is closed.") % {"round": round_})
 
 
-def assign_expert(application, stage, expert, user=None):
-    """Assign an independent expert to score the application at the stage."""
+def check_assignment(application, stage, expert):
+    """Refuse an assignment the round's rules do not allow (the admin's form asks too)."""
     _refuse_when_closed(application.round)
     if stage.round_id != application.round_id:
         raise RegistryError(_("The stage belongs to another round than the application."))
@@ -221,6 +221,11 @@ def assign_expert(application, stage, expert, user=None):
             _("%(user)s declared a conflict of interest with this application.")
             % {"user": expert.get_username()}
         )
+
+
+def assign_expert(application, stage, expert, user=None):
+    """Assign an independent expert to score the application at the stage."""
+    check_assignment(application, stage, expert)
     assignment = ExpertAssignment(application=application, stage=stage, expert=expert)
     try:
         assignment.full_clean()
@@ -303,7 +308,7 @@ def save_score_card(assignment, scores, submit=False):
             card.submitted_at = timezone.now()
             card._history_user = assignment.expert
             card.save()
-            score_stage(assignment.application, assignment.stage)
+            score_stages_when_ready(assignment.application)
     return card
 
 
@@ -349,6 +354,22 @@ def submitted_cards(application, stage):
     return cards
 
 
+def score_stages_when_ready(application):
+    """Compute the scored stages whose cards are all in and whose earlier stages passed.
+
+    Experts may submit before staff decide an earlier stage; the result then follows
+    that decision.
+    """
+    verdicts = {r.stage_id: r.result for r in application.stage_results.all()}
+    for stage in application.round.stages.order_by("order"):
+        verdict = verdicts.get(stage.pk, StageResult.Result.PENDING)
+        if verdict == StageResult.Result.PENDING and stage.is_scored():
+            result = score_stage(application, stage)
+            verdict = result.result if result else verdict
+        if verdict != StageResult.Result.PASSED:
+            return
+
+
 def score_stage(application, stage, user=None):
     """The stage's result from its submitted cards: the mean total against its threshold.
 
@@ -378,13 +399,15 @@ def decide_stage(application, stage, passed, note, user=None):
         )
     if not note.strip():
         raise RegistryError(_("Give a note on the decision."))
-    return _save_stage_result(
+    result = _save_stage_result(
         application,
         stage,
         StageResult.Result.PASSED if passed else StageResult.Result.FAILED,
         note=note.strip(),
         user=user,
     )
+    score_stages_when_ready(application)
+    return result
 
 
 def _save_stage_result(application, stage, verdict, points=None, note="", user=None):
@@ -398,6 +421,57 @@ def _save_stage_result(application, stage, verdict, points=None, note="", user=N
     result._history_user = user
     result.save()
     return result
+
+
+def round_progress(round_):
+    """Staff's view of a running round: for each application and stage, who scores it,
+    how far they are, what is missing, and whether two experts' totals diverge.
+
+    Returns a list of (application, [cell, …]) in the stages' order; a cell is a dict
+    with the stage, its result, the assignments and the flags.
+    """
+    stages = list(round_.stages.order_by("order"))
+    applications = round_.applications.select_related("cluster").prefetch_related(
+        "stage_results",
+        models.Prefetch(
+            "assignments",
+            queryset=ExpertAssignment.objects.select_related(
+                "expert", "score_card"
+            ).prefetch_related("score_card__scores"),
+        ),
+    )
+    rows = []
+    for application in applications:
+        results = {r.stage_id: r for r in application.stage_results.all()}
+        cells = []
+        for stage in stages:
+            assignments = [a for a in application.assignments.all() if a.stage_id == stage.pk]
+            active = [a for a in assignments if a.is_active()]
+            totals = [
+                a.score_card.total()
+                for a in active
+                if hasattr(a, "score_card") and a.score_card.is_locked()
+            ]
+            cells.append(
+                {
+                    "stage": stage,
+                    "result": results.get(stage.pk),
+                    "assignments": assignments,
+                    "experts_missing": max(stage.experts - len(active), 0),
+                    "cards_missing": len(active) - len(totals),
+                    "diverges": diverges(round_, stage, totals),
+                }
+            )
+        rows.append((application, cells))
+    return rows
+
+
+def diverges(round_, stage, totals):
+    """Two experts' totals differ by more than the round's share of the stage's maximum."""
+    if round_.divergence_share is None or not stage.max_points or len(totals) < 2:
+        return False
+    allowed = Decimal(stage.max_points) * round_.divergence_share / 100
+    return max(totals) - min(totals) > allowed
 
 
 def missing_in_round(round_):

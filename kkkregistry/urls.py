@@ -5,6 +5,9 @@ from django.urls import include, path
 
 from pages.sitemaps import SITEMAPS
 
+# Inside the admin a refusal keeps the admin's layout and says why.
+handler403 = "kkkregistry.views.permission_denied"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

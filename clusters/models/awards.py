@@ -37,9 +37,7 @@ class StatusAwardQuerySet(models.QuerySet):
     def published(self, now=None):
         """Awards made public by `now`: a round run in the registry publishes them with its
         results; until then no status, count or export rests on them."""
-        return self.filter(
-            Q(awaits_publication=False) | Q(published_at__lte=now or timezone.now())
-        )
+        return self.filter(Q(awaits_publication=False) | Q(published_at__lte=now or timezone.now()))
 
     def valid_on(self, on=None):
         """Awards in force on `on`: both validity dates are inclusive."""

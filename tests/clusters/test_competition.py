@@ -215,7 +215,9 @@ def test_closing_refuses_while_anything_is_missing_and_says_what(competition):
     round_, (formal, _scored, _panel), _experts = competition
     application = ApplicationFactory(round=round_, cluster__name="Klaster Czekający")
     decide_stage(application, formal, True, "Wniosek kompletny.")
-    assert missing_in_round(round_) == ["Klaster Czekający: 2. ocena merytoryczna parametryczna (karty ocen)"]
+    assert missing_in_round(round_) == [
+        "Klaster Czekający: 2. ocena merytoryczna parametryczna (karty ocen)"
+    ]
     with pytest.raises(RegistryError, match="Klaster Czekający"):
         close_round(round_)
     assert not round_.status_awards.exists()
@@ -270,3 +272,12 @@ def test_awards_of_a_closed_round_hold_no_status_until_its_results_are_published
         "Beta",
     }
     assert Cluster.objects.get(name="Alfa").has_status_on(on)
+
+
+def test_cards_submitted_before_the_earlier_stage_is_decided_count_once_it_passes(competition):
+    round_, (formal, scored, _panel), experts = competition
+    application = ApplicationFactory(round=round_)
+    score(application, scored, experts, [1, 1])
+    assert not application.stage_results.filter(stage=scored).exists()
+    decide_stage(application, formal, True, "Wniosek kompletny.")
+    assert application.stage_results.get(stage=scored).result == StageResult.Result.PASSED
