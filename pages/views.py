@@ -29,17 +29,13 @@ def latest_round():
             "organiser__names",
             Prefetch(
                 "status_awards",
-                queryset=StatusAward.objects.filter(cluster__published=True)
+                queryset=StatusAward.objects.published()
+                .filter(cluster__published=True)
                 .select_related("cluster")
                 .order_by("cluster__sort_key"),
             ),
         )
-        .annotate(
-            applications_recorded=Count("applications", distinct=True),
-            awards_recorded=Count(
-                "status_awards", filter=Q(status_awards__cluster__published=True), distinct=True
-            ),
-        )
+        .with_public_counts()
         # nulls_last: PostgreSQL and SQLite disagree on where NULLs go otherwise.
         .order_by("-year", F("results_date").desc(nulls_last=True), "-pk")
         .first()

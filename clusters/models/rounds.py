@@ -21,6 +21,27 @@ class RoundQuerySet(NaturalKeyQuerySet):
         """Rounds whose results are public at `now`: the publication moment has come."""
         return self.filter(results_published_at__lte=now or timezone.now())
 
+    def next_publication(self, now=None):
+        """The next moment a round's results go public, or None: cached pages end there."""
+        now = now or timezone.now()
+        return self.filter(results_published_at__gt=now).aggregate(
+            next=models.Min("results_published_at")
+        )["next"]
+
+    def with_public_counts(self, now=None):
+        """Annotate what the public pages count: `applications_recorded` once the round's
+        results are published, `awards_recorded` of published clusters and awards."""
+        now = now or timezone.now()
+        public_award = Q(status_awards__cluster__published=True) & (
+            Q(status_awards__awaits_publication=False) | Q(status_awards__published_at__lte=now)
+        )
+        return self.annotate(
+            applications_recorded=Count(
+                "applications", filter=Q(results_published_at__lte=now), distinct=True
+            ),
+            awards_recorded=Count("status_awards", filter=public_award, distinct=True),
+        )
+
     def missing_numbers(self):
         """Numbers of competition rounds before the last recorded one that the registry lacks."""
         numbers = set(self.filter(kind="regular").values_list("number", flat=True))

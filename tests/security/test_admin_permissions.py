@@ -60,9 +60,7 @@ NEEDS = {
 def registry():
     """One object of every registered kind, each with a history record."""
     award = StatusAwardFactory()
-    result = StageResultFactory(
-        application__cluster=award.cluster, application__round=award.round
-    )
+    result = StageResultFactory(application__cluster=award.cluster, application__round=award.round)
     scored = StageFactory(round=award.round, order=2, kind="merit", experts=1, max_points=10)
     cm.Criterion.objects.create(stage=scored, name="Kryterium", max_points=10)
     assignment = cm.ExpertAssignment.objects.create(
