@@ -444,6 +444,8 @@ def round_progress(round_):
     for application in applications:
         results = {r.stage_id: r for r in application.stage_results.all()}
         cells = []
+        # After a failed stage the later ones are never decided: nothing is missing there.
+        failed = False
         for stage in stages:
             assignments = [a for a in application.assignments.all() if a.stage_id == stage.pk]
             active = [a for a in assignments if a.is_active()]
@@ -460,8 +462,11 @@ def round_progress(round_):
                     "experts_missing": max(stage.experts - len(active), 0),
                     "cards_missing": len(active) - len(totals),
                     "diverges": diverges(round_, stage, totals),
+                    "after_failure": failed,
                 }
             )
+            result = results.get(stage.pk)
+            failed = failed or (result is not None and result.result == StageResult.Result.FAILED)
         rows.append((application, cells))
     return rows
 

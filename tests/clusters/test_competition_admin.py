@@ -6,7 +6,12 @@ import pytest
 from django.urls import reverse
 
 from clusters.models import ExpertAssignment, ScoreCard
-from clusters.services import assign_expert, declare_impartiality, save_score_card
+from clusters.services import (
+    assign_expert,
+    decide_stage,
+    declare_impartiality,
+    save_score_card,
+)
 from kkkregistry.roles import EDITORS, EXPERTS, VIEWERS
 from tests.clusters.test_competition import competition, full_marks  # noqa: F401
 from tests.factories import ApplicationFactory, staff_in
@@ -106,7 +111,7 @@ def test_a_viewer_refused_a_change_reads_why_in_the_admins_layout(client):
 
 
 def test_editors_see_progress_with_missing_experts_and_diverging_totals(client, competition):  # noqa: F811
-    round_, (_formal, scored, _panel), experts = competition
+    round_, (formal, scored, _panel), experts = competition
     round_.divergence_share = 20
     round_.save()
     diverging = ApplicationFactory(round=round_, cluster__name="Klaster Rozbieżny")
@@ -115,6 +120,8 @@ def test_editors_see_progress_with_missing_experts_and_diverging_totals(client, 
         assignment = declare_impartiality(assign_expert(diverging, scored, expert), impartial=True)
         save_score_card(assignment, full_marks(scored, share), submit=True)
     assign_expert(waiting, scored, experts[0])
+    rejected = ApplicationFactory(round=round_, cluster__name="Klaster Odrzucony")
+    decide_stage(rejected, formal, False, "Brak wymaganych dokumentów.")
     client.force_login(staff_in(EDITORS))
     response = client.get(reverse("admin:clusters_round_progress", args=[round_.pk]))
     rows = dict(
@@ -124,6 +131,9 @@ def test_editors_see_progress_with_missing_experts_and_diverging_totals(client, 
     assert rows["Klaster Czekający"][1]["experts_missing"] == 1
     assert rows["Klaster Czekający"][1]["cards_missing"] == 1
     assert "Sumy punktów ekspertów się rozchodzą." in response.text
+    # A failed stage leaves nothing to do after it.
+    assert rows["Klaster Odrzucony"][1]["after_failure"]
+    assert not rows["Klaster Czekający"][1]["after_failure"]
 
 
 def test_editors_reopen_a_submitted_card_with_a_reason(client, two_assignments):
