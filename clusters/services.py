@@ -510,8 +510,9 @@ def close_round(round_, user=None):
     """Close the round: outcomes, ranks and the status awards, in one step, once.
 
     Refuses while anything is missing (and says what). Outcomes follow the stages
-    (Application.outcome_by_results); the total is the sum of the scored stages'
-    points; ranks order the applications that reached the end by their totals. The
+    (Application.outcome_by_results), except one kept with its recorded reason; the
+    total is the sum of the stages' points; ranks put the awarded first, each group by
+    its totals. The
     awards start at the gala (or results date) and last until the round's end date or
     3 years; they become public with the round's results.
     """
