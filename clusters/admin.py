@@ -1,8 +1,13 @@
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.forms.formsets import DELETION_FIELD_NAME
-from django.urls import reverse
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -19,7 +24,19 @@ from core.text import fold
 from transfer.admin import RegistryImportExportMixin
 
 from . import models, resources
-from .services import RegistryError, grant_status_to_successful_applications
+from .services import (
+    EXPERTS_GROUP,
+    RegistryError,
+    add_assessment_areas,
+    check_assignment,
+    close_round,
+    declare_impartiality,
+    grant_status_to_successful_applications,
+    publish_results,
+    reopen_score_card,
+    round_progress,
+    save_score_card,
+)
 
 
 def admin_link(obj):
@@ -353,6 +370,9 @@ class ReportedStatusCountAdmin(RegistryImportExportMixin, RegistryAdmin):
 class StageInline(TabularInline):
     model = models.EvaluationStage
     ordering = ["order"]
+    fields = ["order", "kind", "max_points", "pass_threshold", "experts", "description"]
+    show_change_link = True
+    verbose_name_plural = _("evaluation stages (open a scored stage to edit its criteria)")
 
 
 class RoundApplicationInline(ReadOnlyTabularInline):
@@ -414,11 +434,109 @@ class RoundAdmin(RegistryImportExportMixin, RegistryAdmin):
                 ],
             },
         ),
+        (
+            _("Running the round in the registry"),
+            {
+                "description": _(
+                    "Set up the stages below, give scored stages their criteria, assign "
+                    "experts under Expert assignments and follow the progress page; close "
+                    "the round with the action on the list of rounds."
+                ),
+                "fields": [
+                    "progress_link",
+                    "divergence_share",
+                    "publishes_points",
+                    "results_published_at",
+                    "closed_at",
+                ],
+            },
+        ),
         (None, {"fields": ["description", "source_url"]}),
     ]
     inlines = [StageInline, RoundApplicationInline]
-    history_related = ["stages"]
-    actions = ["grant_status"]
+    history_related = ["stages", "stages__criteria"]
+    actions = ["grant_status", "add_criteria", "close"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "progress_link", "closed_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "results_published_at" in form.changed_data:
+            # The round's awards follow its publication moment.
+            publish_results(obj, obj.results_published_at, user=request.user)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/progress/",
+                self.admin_site.admin_view(self.progress_view),
+                name="clusters_round_progress",
+            ),
+            *super().get_urls(),
+        ]
+
+    def progress_view(self, request, object_id):
+        round_ = get_object_or_404(models.Round, pk=object_id)
+        if not self.has_view_permission(request, round_):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Progress of %(round)s") % {"round": round_},
+            "opts": self.opts,
+            "original": round_,
+            "round": round_,
+            "rows": round_progress(round_),
+            "stages": list(round_.stages.order_by("order")),
+        }
+        return TemplateResponse(request, "admin/clusters/round/progress.html", context)
+
+    @admin.display(description=_("progress"))
+    def progress_link(self, round_):
+        if not round_.pk:
+            return "–"
+        url = reverse("admin:clusters_round_progress", args=[round_.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Applications × stages × experts"))
+
+    @admin.action(
+        description=_("Give scored stages without criteria the five assessment areas"),
+        permissions=["change"],
+    )
+    def add_criteria(self, request, queryset):
+        for round_ in queryset:
+            for stage in round_.stages.filter(experts__gt=0, criteria=None):
+                try:
+                    add_assessment_areas(stage, user=request.user)
+                except RegistryError as error:
+                    self.message_user(request, str(error), messages.ERROR)
+                    continue
+                self.message_user(
+                    request,
+                    _("%(round)s, %(stage)s: criteria added.") % {"round": round_, "stage": stage},
+                    messages.SUCCESS,
+                )
+
+    @admin.action(
+        description=_("Close the round: outcomes, ranks and status awards"),
+        permissions=["change"],
+    )
+    def close(self, request, queryset):
+        for round_ in queryset:
+            try:
+                awards = close_round(round_, user=request.user)
+            except RegistryError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                ngettext(
+                    "%(round)s closed: status granted to %(count)d cluster.",
+                    "%(round)s closed: status granted to %(count)d clusters.",
+                    len(awards),
+                )
+                % {"round": round_, "count": len(awards)},
+                messages.SUCCESS,
+            )
 
     def get_queryset(self, request):
         # The organiser's names over time, read once for the list, not once a round.
@@ -534,7 +652,7 @@ class StageResultFormSet(PreloadedChoicesFormSet):
 class StageResultInline(TabularInline):
     model = models.StageResult
     formset = StageResultFormSet
-    fields = ["stage", "result", "points", "expert_points"]
+    fields = ["stage", "result", "points", "note", "expert_points"]
     readonly_fields = ["expert_points"]
     show_change_link = True
     verbose_name_plural = _("stage results (experts' points: open a result to enter them)")
@@ -552,7 +670,15 @@ class StageResultInline(TabularInline):
 @admin.register(models.Application)
 class ApplicationAdmin(RegistryImportExportMixin, RegistryAdmin):
     resource_classes = [resources.ApplicationResource]
-    list_display = ["cluster", "round", "submitted_on", "outcome", "total_points", "award"]
+    list_display = [
+        "cluster",
+        "round",
+        "submitted_on",
+        "outcome",
+        "total_points",
+        "rank",
+        "award",
+    ]
     list_filter = ["round", "outcome", "scores_published"]
     list_select_related = ["cluster", "round", "status_award"]
     search_fields = ["cluster__name", "cluster__short_name", "round__name"]
@@ -567,7 +693,13 @@ class ApplicationAdmin(RegistryImportExportMixin, RegistryAdmin):
                     "every stage passed and the points reach the round's threshold, rejected "
                     "after a failed stage. A different outcome needs its reason."
                 ),
-                "fields": ["outcome", "outcome_reason", "total_points", "scores_published"],
+                "fields": [
+                    "outcome",
+                    "outcome_reason",
+                    "total_points",
+                    "rank",
+                    "scores_published",
+                ],
             },
         ),
         (None, {"fields": ["note"]}),
@@ -610,7 +742,7 @@ class StageResultAdmin(RegistryAdmin):
     list_display = ["application", "stage", "result", "points"]
     list_select_related = ["application__cluster", "application__round", "stage"]
     readonly_fields = ["application", "stage"]
-    fields = ["application", "stage", "result", "points"]
+    fields = ["application", "stage", "result", "points", "note"]
     inlines = [ExpertScoreInline]
     history_related = ["expert_scores"]
 
@@ -670,3 +802,345 @@ class StatusAwardAdmin(RegistryImportExportMixin, RegistryAdmin):
             },
         ),
     ]
+
+
+# --- Running a round: criteria, experts, score cards ------------------------------
+
+
+class CriterionInline(TabularInline):
+    model = models.Criterion
+    fields = ["order", "name", "max_points"]
+
+
+@admin.register(models.EvaluationStage)
+class EvaluationStageAdmin(RegistryAdmin):
+    """A stage with its criteria; opened from its round."""
+
+    fields = ["round", "order", "kind", "max_points", "pass_threshold", "experts", "description"]
+    readonly_fields = ["round"]
+    inlines = [CriterionInline]
+    history_related = ["criteria"]
+
+    def has_module_permission(self, request):
+        # Reached from the round's page, where the stages are listed.
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+def is_expert_only(request):
+    """An expert sees their own assignments only; editors and viewers see every one."""
+    user = request.user
+    return user.has_perm("clusters.view_expertassignment") and not user.has_perm(
+        "clusters.view_application"
+    )
+
+
+class ExpertAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = models.ExpertAssignment
+        fields = ["expert", "application", "stage"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "expert" in self.fields:
+            self.fields["expert"].queryset = get_user_model().objects.filter(
+                groups__name=EXPERTS_GROUP, is_active=True
+            )
+            self.fields["stage"].queryset = models.EvaluationStage.objects.filter(
+                experts__gt=0
+            ).select_related("round")
+            self.fields["stage"].label_from_instance = lambda stage: f"{stage.round} – {stage}"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        application = cleaned_data.get("application")
+        stage, expert = cleaned_data.get("stage"), cleaned_data.get("expert")
+        if self.instance.pk is None and application and stage and expert:
+            try:
+                check_assignment(application, stage, expert)
+            except RegistryError as error:
+                raise ValidationError(str(error)) from error
+        return cleaned_data
+
+
+class DeclarationForm(forms.Form):
+    impartial = forms.TypedChoiceField(
+        label=_("Declaration"),
+        choices=[
+            ("yes", _("I declare that I am impartial towards this applicant.")),
+            ("no", _("I have a conflict of interest with this applicant.")),
+        ],
+        widget=forms.RadioSelect,
+        coerce=lambda value: value == "yes",
+    )
+    conflict_note = forms.CharField(
+        label=_("Conflict of interest"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only with a conflict: what ties you to the applicant."),
+    )
+
+
+def score_card_form(criteria, card):
+    """A form with points and a justification for each criterion, as saved so far."""
+    saved = {score.criterion_id: score for score in card.scores.all()} if card else {}
+    fields = {}
+    for criterion in criteria:
+        score = saved.get(criterion.pk)
+        fields[f"points_{criterion.pk}"] = forms.DecimalField(
+            label=f"{criterion.name} (max. {criterion.max_points})",
+            required=False,
+            min_value=0,
+            max_value=criterion.max_points,
+            decimal_places=1,
+            initial=score.points if score else None,
+            widget=forms.NumberInput(attrs={"step": "0.5"}),
+        )
+        fields[f"justification_{criterion.pk}"] = forms.CharField(
+            label=_("Justification"),
+            required=False,
+            initial=score.justification if score else "",
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+    return type("ScoreCardForm", (forms.Form,), fields)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for reopening"), widget=forms.Textarea)
+
+
+@admin.register(models.ExpertAssignment)
+class ExpertAssignmentAdmin(RegistryAdmin):
+    """Editors assign experts; an expert declares impartiality and fills in a score card.
+
+    An expert's list holds only their own assignments (a conflict ends one), and no
+    page shown to them names another expert or their points.
+    """
+
+    form = ExpertAssignmentForm
+    list_display = ["application", "stage", "impartiality", "card_state", "card_link"]
+    list_filter = ["application__round", "impartiality"]
+    list_select_related = ["application__cluster", "application__round", "stage", "score_card"]
+    search_fields = ["application__cluster__name"]
+    history_related = ["score_card", "score_card__scores"]
+
+    def get_list_display(self, request):
+        if is_expert_only(request):
+            return self.list_display
+        return ["expert", *self.list_display]
+
+    def get_list_filter(self, request):
+        return [] if is_expert_only(request) else self.list_filter
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_expert_only(request):
+            return queryset.filter(expert=request.user).exclude(
+                impartiality=models.ExpertAssignment.Impartiality.CONFLICT
+            )
+        return queryset
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [
+            "expert",
+            "application",
+            "stage",
+            "impartiality",
+            "declared_at",
+            "conflict_note",
+            "card_summary",
+        ]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["expert", "application", "stage"]
+        return self.get_readonly_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        # Assignments are made and ended, not edited: the card is changed on its own page.
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if is_expert_only(request):
+            return HttpResponseRedirect(
+                reverse("admin:clusters_expertassignment_score", args=[object_id])
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        def view(function, name):
+            return path(
+                f"<int:object_id>/{name}/",
+                self.admin_site.admin_view(function),
+                name=f"clusters_expertassignment_{name}",
+            )
+
+        return [
+            view(self.declare_view, "declare"),
+            view(self.score_view, "score"),
+            view(self.reopen_view, "reopen"),
+            *super().get_urls(),
+        ]
+
+    def assignment_for(self, request, object_id):
+        """The assignment if the user may see it: an expert only their own."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        assignment = self.get_queryset(request).filter(pk=object_id).first()
+        if assignment is None:
+            raise PermissionDenied(_("This assignment is not yours."))
+        return assignment
+
+    def render_page(self, request, template, assignment, **context):
+        return TemplateResponse(
+            request,
+            f"admin/clusters/expertassignment/{template}",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": assignment,
+                "assignment": assignment,
+                **context,
+            },
+        )
+
+    def declare_view(self, request, object_id):
+        assignment = self.assignment_for(request, object_id)
+        if assignment.expert_id != request.user.pk:
+            raise PermissionDenied(_("Only the assigned expert makes the declaration."))
+        if assignment.impartiality != models.ExpertAssignment.Impartiality.PENDING:
+            return HttpResponseRedirect(
+                reverse("admin:clusters_expertassignment_score", args=[assignment.pk])
+            )
+        form = DeclarationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                declare_impartiality(
+                    assignment, form.cleaned_data["impartial"], form.cleaned_data["conflict_note"]
+                )
+            except RegistryError as error:
+                form.add_error(None, str(error))
+            else:
+                if assignment.is_active():
+                    return HttpResponseRedirect(
+                        reverse("admin:clusters_expertassignment_score", args=[assignment.pk])
+                    )
+                self.message_user(
+                    request,
+                    _(
+                        "Your conflict of interest was recorded; the staff will assign "
+                        "another expert."
+                    ),
+                    messages.WARNING,
+                )
+                return HttpResponseRedirect(reverse("admin:clusters_expertassignment_changelist"))
+        return self.render_page(
+            request,
+            "declare.html",
+            assignment,
+            form=form,
+            title=_("Declaration of impartiality: %(cluster)s")
+            % {"cluster": assignment.application.cluster},
+        )
+
+    def score_view(self, request, object_id):
+        assignment = self.assignment_for(request, object_id)
+        own = assignment.expert_id == request.user.pk
+        if own and assignment.impartiality == models.ExpertAssignment.Impartiality.PENDING:
+            # No look at the application before the declaration.
+            return HttpResponseRedirect(
+                reverse("admin:clusters_expertassignment_declare", args=[assignment.pk])
+            )
+        card = getattr(assignment, "score_card", None)
+        criteria = list(assignment.stage.criteria.all())
+        form = score_card_form(criteria, card)(request.POST or None)
+        editable = own and assignment.is_active() and not (card and card.is_locked())
+        if request.method == "POST":
+            if not editable:
+                raise PermissionDenied(_("This score card cannot be changed."))
+            if form.is_valid():
+                scores = {
+                    c: (
+                        form.cleaned_data[f"points_{c.pk}"],
+                        form.cleaned_data[f"justification_{c.pk}"],
+                    )
+                    for c in criteria
+                }
+                try:
+                    save_score_card(assignment, scores, submit="_submit" in request.POST)
+                except RegistryError as error:
+                    form.add_error(None, str(error))
+                else:
+                    self.message_user(
+                        request,
+                        _("The score card was submitted.")
+                        if "_submit" in request.POST
+                        else _("The draft was saved."),
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(request.path)
+        return self.render_page(
+            request,
+            "score.html",
+            assignment,
+            form=form,
+            card=card,
+            editable=editable,
+            can_reopen=card is not None
+            and card.is_locked()
+            and request.user.has_perm("clusters.change_expertassignment"),
+            title=_("Score card: %(cluster)s, %(stage)s")
+            % {"cluster": assignment.application.cluster, "stage": assignment.stage},
+        )
+
+    def reopen_view(self, request, object_id):
+        if not request.user.has_perm("clusters.change_expertassignment"):
+            raise PermissionDenied(_("Only editors reopen a score card."))
+        assignment = self.assignment_for(request, object_id)
+        card = get_object_or_404(models.ScoreCard, assignment=assignment)
+        form = ReopenForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                reopen_score_card(card, form.cleaned_data["reason"], user=request.user)
+            except RegistryError as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(request, _("The score card was reopened."), messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:clusters_expertassignment_score", args=[assignment.pk])
+                )
+        return self.render_page(
+            request,
+            "reopen.html",
+            assignment,
+            form=form,
+            title=_("Reopen the score card: %(assignment)s") % {"assignment": assignment},
+        )
+
+    @admin.display(description=_("score card"))
+    def card_state(self, assignment):
+        card = getattr(assignment, "score_card", None)
+        return card.get_state_display() if card else _("not started")
+
+    @admin.display(description=_("open"))
+    def card_link(self, assignment):
+        url = reverse("admin:clusters_expertassignment_score", args=[assignment.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Score card"))
+
+    @admin.display(description=_("score card"))
+    def card_summary(self, assignment):
+        card = getattr(assignment, "score_card", None)
+        if card is None:
+            return _("not started")
+        url = reverse("admin:clusters_expertassignment_score", args=[assignment.pk])
+        return format_html(
+            '<a href="{}">{}</a>: {} ({})',
+            url,
+            _("Score card"),
+            card.total(),
+            card.get_state_display(),
+        )

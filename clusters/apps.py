@@ -9,4 +9,9 @@ class ClustersConfig(AppConfig):
     verbose_name = _("Clusters and competitions")
 
     def ready(self):
+        from core.pagecache import register_scheduled_change
+
         from . import signals  # noqa: F401  (connects the receivers)
+        from .models import Round
+
+        register_scheduled_change(Round.objects.next_publication)

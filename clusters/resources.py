@@ -7,6 +7,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.pl import nip as nip_number
 from stdnum.pl import regon as regon_number
@@ -461,6 +462,11 @@ class RoundResource(RegistryLookups, RegistryResource):
 
     def get_queryset(self):
         return Round.objects.select_related("organiser", "co_organiser")
+
+    def init_instance(self, row=None):
+        # A round read from a file is recorded after the fact, its results public already;
+        # a round run in the registry is set up in the admin and published there.
+        return Round(results_published_at=timezone.now())
 
     def get_organiser(self, round_):
         return round_.organiser.name if round_.organiser_id else ""

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.generic import ListView
 
 from core.dates import today
@@ -31,11 +32,19 @@ with_coordinators = Prefetch(
 )
 
 
+def public_awards():
+    """Awards of a round whose results are not published yet are no one's business.
+
+    A function: the queryset holds the moment it is made.
+    """
+    return Prefetch("status_awards", queryset=StatusAward.objects.published())
+
+
 def filtered_clusters(request):
     return ClusterFilter(
         request.GET,
         queryset=Cluster.objects.published().prefetch_related(
-            "specialisations", "status_awards", with_coordinators
+            "specialisations", public_awards(), with_coordinators
         ),
     )
 
@@ -161,11 +170,15 @@ def published_cluster(slug):
             with_coordinators,
             Prefetch(
                 "status_awards",
-                queryset=StatusAward.objects.select_related("round").order_by("valid_from"),
+                queryset=StatusAward.objects.published()
+                .select_related("round")
+                .order_by("valid_from"),
             ),
             Prefetch(
                 "applications",
-                queryset=Application.objects.filter(scores_published=True)
+                queryset=Application.objects.filter(
+                    round__results_published_at__lte=timezone.now(), scores_published=True
+                )
                 .select_related("round")
                 .prefetch_related(
                     Prefetch(
@@ -191,7 +204,7 @@ def round_list(request):
     rounds = (
         Round.objects.select_related("organiser")
         .prefetch_related("organiser__names")
-        .with_published_counts()
+        .with_public_counts()
         .order_by("-year", F("number").desc(nulls_last=True), "name")
     )
     missing = [roman(number) for number in Round.objects.missing_numbers()]
@@ -218,13 +231,26 @@ def round_detail(request, slug):
             ),
             Prefetch(
                 "status_awards",
-                queryset=StatusAward.objects.filter(cluster__published=True)
+                queryset=StatusAward.objects.published()
+                .filter(cluster__published=True)
                 .select_related("cluster")
                 .order_by("cluster__sort_key"),
             ),
             Prefetch("events", queryset=published_events().order_by("start_date")),
+            # The ranking a closed round publishes with its results.
+            Prefetch(
+                "applications",
+                queryset=Application.objects.filter(
+                    round__results_published_at__lte=timezone.now(),
+                    rank__isnull=False,
+                    cluster__published=True,
+                )
+                .select_related("cluster")
+                .order_by("rank"),
+                to_attr="ranked_applications",
+            ),
         )
-        .with_published_counts(),
+        .with_public_counts(),
         slug=slug,
     )
     estimated = any(
@@ -234,7 +260,12 @@ def round_detail(request, slug):
     return render(
         request,
         "clusters/round_detail.html",
-        {"round": round_, "on": today(), "estimated": estimated},
+        {
+            "round": round_,
+            "on": today(),
+            "estimated": estimated,
+            "published": round_.results_are_published(),
+        },
     )
 
 

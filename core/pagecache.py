@@ -129,6 +129,25 @@ def connect_signals():
     m2m_changed.connect(_bump_after_m2m_change, dispatch_uid="kkk-data-version-m2m")
 
 
+# Pages that change at a set moment with no save: results published for later. Apps
+# register a function of `now` giving the next such moment, or None; a page is cached
+# no longer than until then. Asked only when a page is rendered, never on a hit.
+_scheduled_changes = []
+
+
+def register_scheduled_change(next_moment):
+    _scheduled_changes.append(next_moment)
+
+
+def cache_seconds(seconds, now=None):
+    """How long a page rendered now may be served: at most until the next scheduled change."""
+    now = now or timezone.now()
+    moments = [m for m in (f(now) for f in _scheduled_changes) if m is not None]
+    if moments:
+        seconds = min(seconds, max(int((min(moments) - now).total_seconds()), 1))
+    return seconds
+
+
 def page_key(request):
     parts = [
         str(data_version()),
@@ -164,7 +183,7 @@ def cached_public_page(view):
                 return response
             content = _TOKEN.sub(rb"\1" + _PLACEHOLDER + rb"\2", response.content)
             if key:
-                cache.set(key, (content, response["Content-Type"]), seconds)
+                cache.set(key, (content, response["Content-Type"]), cache_seconds(seconds))
         else:
             content, content_type = cached
             page = content

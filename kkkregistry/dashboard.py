@@ -1,6 +1,13 @@
 """What the admin's first page shows: the registry in numbers and what needs attention."""
 
-from clusters.models import Application, Cluster, Coordinator, Round, StatusAward
+from clusters.models import (
+    Application,
+    Cluster,
+    Coordinator,
+    ExpertAssignment,
+    Round,
+    StatusAward,
+)
 from core.dates import today
 from events.models import Event
 from transfer.admin import IMPORT_PERMISSION
@@ -39,6 +46,14 @@ def dashboard(user, on=None):
         waiting = Application.objects.without_results().select_related("cluster", "round")
         board["waiting_applications"] = list(waiting[:DASHBOARD_ROWS])
         board["waiting_applications_count"] = waiting.count()
+    if user.has_perm("clusters.change_expertassignment"):
+        # Experts who declared a conflict in a round still running: each needs a stand-in.
+        board["conflicts"] = list(
+            ExpertAssignment.objects.filter(
+                impartiality=ExpertAssignment.Impartiality.CONFLICT,
+                application__round__closed_at=None,
+            ).select_related("application__cluster", "application__round", "stage", "expert")
+        )
     if user.has_perm("events.view_event"):
         board["counts"]["events"] = Event.objects.count()
         draft_events = Event.objects.filter(published=False)

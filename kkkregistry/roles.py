@@ -1,4 +1,5 @@
-"""The staff roles: editors keep the registry, viewers read and export it.
+"""The staff roles: editors keep the registry, viewers read and export it, experts
+score the applications assigned to them and see nothing else.
 
 Superusers need no group. `manage.py setup_roles` brings a database back to
 these definitions at any time without duplicating anything; the migrations
@@ -12,6 +13,10 @@ from core.apps import registry_apps
 
 EDITORS = "editors"
 VIEWERS = "viewers"
+EXPERTS = "experts"
+# Experts see their own assignments and fill in their score cards; which rows are
+# theirs is decided by the admin (clusters/admin.py), never by more permissions.
+EXPERT_PERMISSIONS = ["view_expertassignment", "change_scorecard"]
 
 
 def setup_roles():
@@ -31,4 +36,8 @@ def setup_roles():
     viewers, _ = Group.objects.get_or_create(name=VIEWERS)
     # Export follows the view permission of each kind.
     viewers.permissions.set(registry.filter(codename__startswith="view_"))
-    return editors, viewers
+    experts, _ = Group.objects.get_or_create(name=EXPERTS)
+    experts.permissions.set(
+        registry.filter(content_type__app_label="clusters", codename__in=EXPERT_PERMISSIONS)
+    )
+    return editors, viewers, experts

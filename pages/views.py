@@ -29,12 +29,13 @@ def latest_round():
             "organiser__names",
             Prefetch(
                 "status_awards",
-                queryset=StatusAward.objects.filter(cluster__published=True)
+                queryset=StatusAward.objects.published()
+                .filter(cluster__published=True)
                 .select_related("cluster")
                 .order_by("cluster__sort_key"),
             ),
         )
-        .with_published_counts()
+        .with_public_counts()
         # nulls_last: PostgreSQL and SQLite disagree on where NULLs go otherwise.
         .order_by("-year", F("results_date").desc(nulls_last=True), "-pk")
         .first()

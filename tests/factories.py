@@ -51,6 +51,9 @@ class RoundFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 1)
     year = 2022
     organiser = factory.SubFactory(InstitutionFactory)
+    # A round recorded after the fact, public like the built-in data; rounds run in
+    # the registry start unpublished (results_published_at=None).
+    results_published_at = datetime.datetime(2023, 1, 1, tzinfo=datetime.UTC)
 
 
 class StatusAwardFactory(factory.django.DjangoModelFactory):

@@ -1,5 +1,6 @@
 """Public pages cached until registry data changes: invalidation, variants, shared cache."""
 
+import datetime
 import os
 import re
 import shutil
@@ -10,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -174,3 +176,17 @@ def test_an_imported_file_is_on_the_next_page(client):
     report = import_file("clusters", data.encode("cp1250"), source="test")
     assert report.accepted and report.new == 1, report.errors
     assert "Klaster Zaimportowany" in text(client.get("/klastry/"))
+
+
+def test_a_page_cached_before_a_publication_moment_is_rendered_again_at_it(client):
+    from tests.factories import ApplicationFactory, RoundFactory
+
+    morning = datetime.datetime(2026, 11, 24, 9, 0, tzinfo=datetime.UTC)
+    moment = morning + datetime.timedelta(minutes=5)  # within the 600 s a page lives
+    round_ = RoundFactory(slug="runda-vii", results_published_at=moment)
+    ApplicationFactory(round=round_, cluster__name="Klaster Ogłoszony", rank=1)
+    with time_machine.travel(morning, tick=False):
+        assert "Klaster Ogłoszony" not in text(client.get("/rundy/runda-vii/"))
+    # The same day, so the page's key is the same: only its shorter life renders it again.
+    with time_machine.travel(moment + datetime.timedelta(minutes=1), tick=False):
+        assert "Klaster Ogłoszony" in text(client.get("/rundy/runda-vii/"))

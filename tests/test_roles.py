@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from clusters.models import Coordinator
-from kkkregistry.roles import EDITORS, VIEWERS, setup_roles
+from kkkregistry.roles import EDITORS, EXPERTS, VIEWERS, setup_roles
 from tests.admin_forms import form_data
 from tests.factories import (
     ApplicationFactory,
@@ -157,9 +157,9 @@ def test_history_shows_many_to_many_changes(editor):
     assert [(c.old, c.new) for c in changes] == [("—", "Obróbka metali")]
 
 
-def test_setup_roles_returns_both_groups():
-    editors, viewers = setup_roles()
-    assert (editors.name, viewers.name) == (EDITORS, VIEWERS)
+def test_setup_roles_returns_the_three_groups():
+    editors, viewers, experts = setup_roles()
+    assert (editors.name, viewers.name, experts.name) == (EDITORS, VIEWERS, EXPERTS)
 
 
 def test_editor_runs_the_grant_action(editor):
@@ -184,9 +184,15 @@ def test_stage_results_are_reached_from_applications_not_listed_on_the_index(edi
 
 
 def test_the_migrations_give_the_roles_what_setup_roles_gives():
-    migrated = {name: codes(name) for name in (EDITORS, VIEWERS)}
+    migrated = {name: codes(name) for name in (EDITORS, VIEWERS, EXPERTS)}
     setup_roles()
-    assert {name: codes(name) for name in (EDITORS, VIEWERS)} == migrated
+    assert {name: codes(name) for name in (EDITORS, VIEWERS, EXPERTS)} == migrated
+
+
+def test_migration_creates_experts_who_only_see_assignments_and_fill_in_cards():
+    assert codes(EXPERTS) == {"clusters.view_expertassignment", "clusters.change_scorecard"}
+    assert "clusters.change_scorecard" in codes(EDITORS)
+    assert "clusters.view_scorecard" in codes(VIEWERS)
 
 
 def test_editors_keep_the_accessibility_statement_with_its_history(editor):

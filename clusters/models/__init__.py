@@ -26,6 +26,13 @@ from .clusters import (
     Specialisation,
     StatusState,
 )
+from .competition import (
+    ASSESSMENT_AREAS,
+    Criterion,
+    CriterionScore,
+    ExpertAssignment,
+    ScoreCard,
+)
 from .institutions import Institution, InstitutionName
 from .people import Person, PersonRole, Role
 from .rounds import EvaluationStage, Round
@@ -33,6 +40,7 @@ from .rounds import EvaluationStage, Round
 __all__ = [
     "EXPIRING_WITHIN_DAYS",
     "STATUS_YEARS",
+    "ASSESSMENT_AREAS",
     "Application",
     "ApplicationQuerySet",
     "AwardState",
@@ -41,7 +49,10 @@ __all__ = [
     "ClusterLabel",
     "ClusterQuerySet",
     "Coordinator",
+    "Criterion",
+    "CriterionScore",
     "EvaluationStage",
+    "ExpertAssignment",
     "ExpertScore",
     "Institution",
     "InstitutionName",
@@ -52,6 +63,7 @@ __all__ = [
     "Representation",
     "Role",
     "Round",
+    "ScoreCard",
     "Specialisation",
     "StageResult",
     "StatusAward",

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -13,9 +14,14 @@ class ApplicationQuerySet(models.QuerySet):
     def results_public(self):
         """Applications whose outcome and points the public may read: the one rule for results.
 
-        Scores published by staff, for a published cluster.
+        Scores published by staff, for a published cluster, once the round's results
+        are published.
         """
-        return self.filter(scores_published=True, cluster__published=True)
+        return self.filter(
+            scores_published=True,
+            cluster__published=True,
+            round__results_published_at__lte=timezone.now(),
+        )
 
     def without_results(self):
         """Pending applications with no stage decided yet: the evaluation has not been entered."""
@@ -59,6 +65,9 @@ class Application(models.Model):
             "Required only when the outcome differs from what the stage results give: "
             "why the exception was made."
         ),
+    )
+    rank = models.PositiveSmallIntegerField(
+        _("rank"), null=True, blank=True, help_text=_("Set when the round is closed.")
     )
     note = models.TextField(_("note"), blank=True)
 
@@ -171,6 +180,8 @@ class StageResult(models.Model):
     )
     result = models.CharField(_("result"), max_length=10, choices=Result, default=Result.PENDING)
     points = models.DecimalField(_("points"), max_digits=6, decimal_places=2, null=True, blank=True)
+    # Unscored stages (formal, Expert Panel) are decided by staff: the note says why.
+    note = models.TextField(_("decision note"), blank=True)
 
     history = HistoricalRecords()
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -33,6 +34,11 @@ def status_end_for(certificate_date):
 
 
 class StatusAwardQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Awards made public by `now`: a round run in the registry publishes them with its
+        results; until then no status, count or export rests on them."""
+        return self.filter(Q(awaits_publication=False) | Q(published_at__lte=now or timezone.now()))
+
     def valid_on(self, on=None):
         """Awards in force on `on`: both validity dates are inclusive."""
         on = on or today()
@@ -107,6 +113,19 @@ class StatusAward(models.Model):
         help_text=_(
             "Estimated dates only: the latest end the sources allow. Empty when the end is known."
         ),
+    )
+    # Awards entered or imported by hand record a status already announced: public at
+    # once. Closing a round run in the registry makes awards that wait for its results.
+    awaits_publication = models.BooleanField(
+        _("awaits the publication of results"),
+        default=False,
+        help_text=_("Made by closing a round: public only from its results' publication."),
+    )
+    published_at = models.DateTimeField(
+        _("public from"),
+        null=True,
+        blank=True,
+        help_text=_("The round's publication of results, for awards that await it."),
     )
     note = models.TextField(_("note"), blank=True)
     source_url = source_url_field()
@@ -215,6 +234,12 @@ class StatusAward(models.Model):
     @property
     def has_margin(self):
         return bool(self.earliest_start or self.latest_end)
+
+    def is_published(self, now=None):
+        """Twin of StatusAwardQuerySet.published."""
+        if not self.awaits_publication:
+            return True
+        return self.published_at is not None and self.published_at <= (now or timezone.now())
 
     def is_valid_on(self, on=None):
         on = on or today()

@@ -142,7 +142,9 @@ class ClusterQuerySet(NaturalKeyQuerySet):
 
     def with_status_on(self, on=None):
         """Clusters holding KKK status on `on` (default today)."""
-        return self.filter(Exists(StatusAward.objects.valid_on(on).filter(cluster=OuterRef("pk"))))
+        return self.filter(
+            Exists(StatusAward.objects.published().valid_on(on).filter(cluster=OuterRef("pk")))
+        )
 
     def with_status_uncertain_on(self, on=None):
         """Clusters that may or may not have held status on `on`: the third answer.
@@ -151,13 +153,13 @@ class ClusterQuerySet(NaturalKeyQuerySet):
         in a margin (see StatusAwardQuerySet.uncertain_on).
         """
         on = on or today()
-        uncertain = StatusAward.objects.uncertain_on(on).filter(cluster=OuterRef("pk"))
+        uncertain = StatusAward.objects.published().uncertain_on(on).filter(cluster=OuterRef("pk"))
         return self.filter(Exists(uncertain)).exclude(pk__in=self.with_status_on(on).values("pk"))
 
     def with_status_on_estimates(self, on=None):
         """Clusters whose status on `on`, held or uncertain, comes only from estimated dates."""
         on = on or today()
-        awards = StatusAward.objects.filter(cluster=OuterRef("pk"))
+        awards = StatusAward.objects.published().filter(cluster=OuterRef("pk"))
         return self.filter(Exists(awards.valid_on(on) | awards.uncertain_on(on))).exclude(
             Exists(awards.valid_on(on).filter(dates_estimated=False))
         )
@@ -165,14 +167,14 @@ class ClusterQuerySet(NaturalKeyQuerySet):
     def with_former_status_on(self, on=None):
         """Clusters that held status before `on` and surely not on it."""
         on = on or today()
-        awards = StatusAward.objects.filter(cluster=OuterRef("pk"))
+        awards = StatusAward.objects.published().filter(cluster=OuterRef("pk"))
         held_or_maybe = awards.valid_on(on) | awards.uncertain_on(on)
         return self.filter(Exists(awards.filter(valid_until__lt=on))).exclude(Exists(held_or_maybe))
 
     def never_with_status_by(self, on=None):
         """Clusters with no award that had, or may have, started by `on`."""
         on = on or today()
-        started = StatusAward.objects.filter(
+        started = StatusAward.objects.published().filter(
             Q(valid_from__lte=on) | Q(earliest_start__lte=on), cluster=OuterRef("pk")
         )
         return self.exclude(Exists(started))
@@ -180,7 +182,8 @@ class ClusterQuerySet(NaturalKeyQuerySet):
     def with_status_end(self, on=None):
         """Annotate `status_end`: the end of the status held on `on`, or None."""
         current = (
-            StatusAward.objects.valid_on(on)
+            StatusAward.objects.published()
+            .valid_on(on)
             .filter(cluster=OuterRef("pk"))
             .order_by("-valid_until")
             .values("valid_until")[:1]
@@ -202,11 +205,15 @@ class ClusterQuerySet(NaturalKeyQuerySet):
         years = range(first_year, last_year + 1)
         holders = {year: set() for year in years}
         on_exact_dates = {year: set() for year in years}
-        periods = StatusAward.objects.filter(
-            cluster__in=self.values("pk"),
-            valid_from__lte=datetime.date(last_year, 12, 31),
-            valid_until__gte=datetime.date(first_year, 1, 1),
-        ).values_list("cluster_id", "valid_from", "valid_until", "dates_estimated")
+        periods = (
+            StatusAward.objects.published()
+            .filter(
+                cluster__in=self.values("pk"),
+                valid_from__lte=datetime.date(last_year, 12, 31),
+                valid_until__gte=datetime.date(first_year, 1, 1),
+            )
+            .values_list("cluster_id", "valid_from", "valid_until", "dates_estimated")
+        )
         for cluster_id, valid_from, valid_until, estimated in periods:
             first, last = max(valid_from.year, first_year), min(valid_until.year, last_year)
             for year in range(first, last + 1):
@@ -222,9 +229,13 @@ class ClusterQuerySet(NaturalKeyQuerySet):
         days = sorted(set(days))
         if not days:
             return {}
-        periods = StatusAward.objects.filter(
-            cluster__in=self.values("pk"), valid_from__lte=days[-1], valid_until__gte=days[0]
-        ).values_list("cluster_id", "valid_from", "valid_until")
+        periods = (
+            StatusAward.objects.published()
+            .filter(
+                cluster__in=self.values("pk"), valid_from__lte=days[-1], valid_until__gte=days[0]
+            )
+            .values_list("cluster_id", "valid_from", "valid_until")
+        )
         holders = {day: set() for day in days}
         for cluster_id, valid_from, valid_until in periods:
             for day in days:
@@ -235,7 +246,9 @@ class ClusterQuerySet(NaturalKeyQuerySet):
     def last_day_with_status(self, on=None):
         """The latest day up to `on` on which any of these clusters held status, or None."""
         on = on or today()
-        held = StatusAward.objects.filter(cluster__in=self.values("pk"), valid_from__lte=on)
+        held = StatusAward.objects.published().filter(
+            cluster__in=self.values("pk"), valid_from__lte=on
+        )
         last_end = held.aggregate(last=models.Max("valid_until"))["last"]
         return None if last_end is None else min(last_end, on)
 
@@ -390,9 +403,13 @@ class Cluster(models.Model):
         Cluster.objects.filter(pk=self.pk).update(search_text=self.build_search_text())
 
     # Instance twins of the queryset rules; they read prefetched awards when present.
+    def published_awards(self):
+        """Awards whose round's results are public: the only ones any status rests on."""
+        return [award for award in self.status_awards.all() if award.is_published()]
+
     def valid_awards_on(self, on=None):
         on = on or today()
-        return [award for award in self.status_awards.all() if award.is_valid_on(on)]
+        return [award for award in self.published_awards() if award.is_valid_on(on)]
 
     def has_status_on(self, on=None):
         return bool(self.valid_awards_on(on))
@@ -402,7 +419,7 @@ class Cluster(models.Model):
         on = on or today()
         if self.valid_awards_on(on):
             return []
-        return [award for award in self.status_awards.all() if award.is_uncertain_on(on)]
+        return [award for award in self.published_awards() if award.is_uncertain_on(on)]
 
     def has_status_uncertain_on(self, on=None):
         return bool(self.uncertain_awards_on(on))
@@ -419,7 +436,7 @@ class Cluster(models.Model):
         started by then the one ending last, as ClusterFilter's last_status_end.
         """
         on = on or today()
-        started = [award for award in self.status_awards.all() if award.valid_from <= on]
+        started = [award for award in self.published_awards() if award.valid_from <= on]
         last = max(started, key=lambda award: award.valid_until, default=None)
         return self.status_award_on(on) or last
 
@@ -447,7 +464,7 @@ class Cluster(models.Model):
             return StatusState.CURRENT
         if self.uncertain_awards_on(on):
             return StatusState.UNCERTAIN
-        if any(award.possible_from <= on for award in self.status_awards.all()):
+        if any(award.possible_from <= on for award in self.published_awards()):
             return StatusState.EXPIRED
         return StatusState.NEVER
 

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -16,18 +17,32 @@ from .applications import Application, StageResult
 
 
 class RoundQuerySet(NaturalKeyQuerySet):
-    def with_published_counts(self):
-        """Annotated with the applications and awards of published clusters, for the public.
+    def with_results_published(self, now=None):
+        """Rounds whose results are public at `now`: the publication moment has come."""
+        return self.filter(results_published_at__lte=now or timezone.now())
 
-        An unpublished cluster is not on the public site, nor in any count there.
-        """
+    def next_publication(self, now=None):
+        """The next moment a round's results go public, or None: cached pages end there."""
+        now = now or timezone.now()
+        return self.filter(results_published_at__gt=now).aggregate(
+            next=models.Min("results_published_at")
+        )["next"]
+
+    def with_public_counts(self, now=None):
+        """Annotate what the public pages count: `applications_recorded` of published
+        clusters once the round's results are published, `awards_recorded` of published
+        clusters and awards. An unpublished cluster is in no public count."""
+        now = now or timezone.now()
+        public_award = Q(status_awards__cluster__published=True) & (
+            Q(status_awards__awaits_publication=False) | Q(status_awards__published_at__lte=now)
+        )
         return self.annotate(
             applications_recorded=Count(
-                "applications", filter=Q(applications__cluster__published=True), distinct=True
+                "applications",
+                filter=Q(results_published_at__lte=now, applications__cluster__published=True),
+                distinct=True,
             ),
-            awards_recorded=Count(
-                "status_awards", filter=Q(status_awards__cluster__published=True), distinct=True
-            ),
+            awards_recorded=Count("status_awards", filter=public_award, distinct=True),
         )
 
     def missing_numbers(self):
@@ -98,6 +113,34 @@ class Round(models.Model):
     awards_reported = models.PositiveSmallIntegerField(
         _("awards (as reported)"), null=True, blank=True
     )
+    # Running the round in the registry: when its results go public, how far two
+    # experts may disagree, whether points are published, and when it was closed.
+    results_published_at = models.DateTimeField(
+        _("results published at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Until this moment nothing of the round's applications, scores, outcomes or "
+            "awards is public; it may lie in the future. Empty: not published."
+        ),
+    )
+    publishes_points = models.BooleanField(
+        _("publishes points"),
+        default=False,
+        help_text=_("Closing the round publishes each application's points and rank."),
+    )
+    divergence_share = models.PositiveSmallIntegerField(
+        _("experts may differ by (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "The progress page flags two experts whose totals at a stage differ by more "
+            "than this share of the stage's maximum points; a third expert may then be "
+            "assigned."
+        ),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     description = models.TextField(_("description"), blank=True)
     source_url = source_url_field()
 
@@ -152,6 +195,11 @@ class Round(models.Model):
     def get_absolute_url(self):
         return reverse("clusters:round-detail", kwargs={"slug": self.slug})
 
+    def results_are_published(self, now=None):
+        """Twin of RoundQuerySet.with_results_published: the publication moment has come."""
+        now = now or timezone.now()
+        return self.results_published_at is not None and self.results_published_at <= now
+
     # The registry may hold fewer applications and awards than a notice reports
     # ("of 7 clusters only 4 were recertified"): the larger figure is shown.
     # `applications_recorded` / `awards_recorded` are annotated by the public views.
@@ -199,7 +247,12 @@ class EvaluationStage(models.Model):
         PANEL = "panel", _("Expert Panel presentation")
 
     round = models.ForeignKey(Round, models.CASCADE, related_name="stages", verbose_name=_("round"))
-    order = models.PositiveSmallIntegerField(_("order"), validators=[MinValueValidator(1)])
+    order = models.PositiveSmallIntegerField(
+        _("order"),
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Leave empty to put the stage last."),
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind)
     max_points = models.PositiveSmallIntegerField(
         _("maximum points"),
@@ -212,6 +265,14 @@ class EvaluationStage(models.Model):
         default=0,
         validators=[MaxValueValidator(10)],
         help_text=_("How many experts score each application at this stage."),
+    )
+    pass_threshold = models.DecimalField(
+        _("points to pass"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("A scored stage is passed when the mean of its experts' totals reaches this."),
     )
     description = models.TextField(_("description"), blank=True)
 
@@ -228,3 +289,14 @@ class EvaluationStage(models.Model):
 
     def __str__(self):
         return f"{self.order}. {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self.order:
+            # Stages are numbered as they are added; reorder_stages() moves them.
+            last = self.round.stages.aggregate(last=models.Max("order"))["last"]
+            self.order = (last or 0) + 1
+        super().save(*args, **kwargs)
+
+    def is_scored(self):
+        """Scored by experts against criteria; the others are decided by staff with a note."""
+        return self.experts > 0

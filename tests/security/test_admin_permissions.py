@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from clusters import models as cm
 from events import models as em
-from kkkregistry.roles import EDITORS, VIEWERS
+from kkkregistry.roles import EDITORS, EXPERTS, VIEWERS
 from pages.models import AccessibilityStatement
 from tests.factories import (
     CoordinatorFactory,
@@ -25,6 +25,7 @@ from tests.factories import (
     ReportedStatusCountFactory,
     RepresentationFactory,
     SpecialisationFactory,
+    StageFactory,
     StageResultFactory,
     StatusAwardFactory,
     staff_in,
@@ -47,6 +48,13 @@ NEEDS = {
     "import_template": ("import", None),
     "import_job": ("import", None),
     "password_change": ("change", "change"),
+    # A running round: its progress is read by staff; an expert's declaration is made
+    # only by the assigned expert, never by a role; a card is read by staff and
+    # reopened by editors.
+    "progress": ("view", None),
+    "declare": (None, None),
+    "score": ("view", None),
+    "reopen": ("change", "change"),
 }
 
 
@@ -54,7 +62,16 @@ NEEDS = {
 def registry():
     """One object of every registered kind, each with a history record."""
     award = StatusAwardFactory()
-    StageResultFactory(application__cluster=award.cluster, application__round=award.round)
+    result = StageResultFactory(application__cluster=award.cluster, application__round=award.round)
+    scored = StageFactory(round=award.round, order=2, kind="merit", experts=1, max_points=10)
+    cm.Criterion.objects.create(stage=scored, name="Kryterium", max_points=10)
+    assignment = cm.ExpertAssignment.objects.create(
+        expert=staff_in(EXPERTS, username="ekspertka"),
+        application=result.application,
+        stage=scored,
+        impartiality="declared",
+    )
+    cm.ScoreCard.objects.create(assignment=assignment, state="submitted")
     RepresentationFactory(cluster=award.cluster, coordinator=CoordinatorFactory())
     ParticipationFactory(event=EventFactory(), person=PersonFactory())
     em.Project.objects.create(name="Projekt", slug="projekt")

@@ -4,7 +4,7 @@ from kkkregistry.roles import setup_roles
 
 
 class Command(BaseCommand):
-    help = "Create or update the editors and viewers groups. Safe to run again."
+    help = "Create or update the editors, viewers and experts groups. Safe to run again."
 
     def handle(self, *args, **options):
         for group in setup_roles():
