@@ -10,6 +10,7 @@ from pages.sitemaps import SITEMAPS
 # Inside the admin a refusal keeps the admin's layout and says why.
 handler403 = "kkkregistry.views.permission_denied"
 
+
 class FaviconView(RedirectView):
     # Not permanent: the hashed name of the icon changes when the icon does.
     def get_redirect_url(self, *args, **kwargs):
