@@ -1,5 +1,7 @@
 """What the admin's first page shows: the registry in numbers and what needs attention."""
 
+import datetime
+
 from clusters.models import (
     Application,
     Cluster,
@@ -10,6 +12,7 @@ from clusters.models import (
 )
 from core.dates import today
 from events.models import Event
+from pages.models import REVIEW_DEADLINE, AccessibilityStatement
 from transfer.admin import IMPORT_PERMISSION
 from transfer.models import RECENT_JOBS, ImportJob
 
@@ -65,4 +68,21 @@ def dashboard(user, on=None):
         board["recent_imports"] = list(
             ImportJob.objects.finished().select_related("user")[:RECENT_JOBS]
         )
+    if user.has_perm("pages.view_accessibilitystatement"):
+        board["statement"] = statement_reminder(on)
     return board
+
+
+def statement_reminder(on):
+    """What the accessibility statement needs from staff on day `on`; None when nothing."""
+    statement = AccessibilityStatement.objects.current()
+    if statement is None:
+        return {"state": "unpublished"}
+    state = statement.review_state(on)
+    if state is None:
+        return None
+    return {
+        "state": state,
+        "statement": statement,
+        "deadline": datetime.date(on.year, *REVIEW_DEADLINE),
+    }

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 
 from core.display import display_classes
 
@@ -14,4 +14,6 @@ def public_site(request):
             (code, name, request.build_absolute_uri(translate_url(path, code)))
             for code, name in settings.LANGUAGES
         ],
+        # The <meta name="deklaracja-dostępności"> the ministry's template recommends.
+        "statement_url": request.build_absolute_uri(reverse("pages:accessibility")),
     }

@@ -15,7 +15,7 @@ from core.dates import today
 from core.display import COOKIE_MAX_AGE, SWITCHES, is_on
 from events.models import Event
 
-from .models import AccessibilityStatement
+from .models import AccessibilityStatement, InaccessibleContent
 
 # The chart starts with the first full year of the programme's statuses.
 FIRST_CHART_YEAR = 2015
@@ -130,12 +130,27 @@ def year_chart(years):
 
 def accessibility_statement(request):
     statement = AccessibilityStatement.objects.current()
+    # Until staff publish one, the page keeps the template's structure with the
+    # defaults and says the statement is being prepared.
+    draft = statement is None
+    if draft:
+        statement = AccessibilityStatement()
+    language = get_language()
+    items = list(statement.inaccessible_items.all()) if statement.pk else []
     return render(
         request,
         "pages/accessibility_statement.html",
         {
             "statement": statement,
-            "issues": statement.issues(get_language()),
+            "draft": draft,
+            "inaccessible": [
+                (kind, label, [item.description(language) for item in items if item.kind == kind])
+                for kind, label in InaccessibleContent.Kind.choices
+            ],
+            "has_inaccessible": bool(items),
+            "architecture": statement.in_language("architecture", language),
+            "communication": statement.in_language("communication", language),
+            "mobile_apps": statement.in_language("mobile_apps", language),
             "site_url": request.build_absolute_uri(reverse("pages:home")),
         },
     )

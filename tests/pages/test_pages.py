@@ -1,59 +1,11 @@
-"""Shared pages: accessibility statement, display switches, sitemap, 404 and 500, layout."""
-
-import datetime
+"""Shared pages: display switches, sitemap, 404 and 500, layout; see also test_statement.py."""
 
 import pytest
 from django.template.loader import render_to_string
 
-from pages.models import AccessibilityStatement
 from tests.factories import ClusterFactory, EventFactory
 
 pytestmark = pytest.mark.django_db
-
-# Ids the ministry's template for the deklaracja dostępności requires.
-STATEMENT_IDS = [
-    "a11y-wstep",
-    "a11y-podmiot",
-    "a11y-url",
-    "a11y-data-publikacja",
-    "a11y-data-aktualizacja",
-    "a11y-status",
-    "a11y-ocena",
-    "a11y-data-sporzadzenie",
-    "a11y-data-deklaracja-przeglad",
-    "a11y-kontakt",
-    "a11y-osoba",
-    "a11y-email",
-    "a11y-telefon",
-    "a11y-procedura",
-    "a11y-architektura",
-    "a11y-aplikacje",
-]
-
-
-@pytest.mark.parametrize("url", ["/deklaracja-dostepnosci/", "/en/deklaracja-dostepnosci/"])
-def test_accessibility_statement_has_every_prescribed_id_in_each_language(client, url):
-    page = client.get(url).content.decode()
-    for element_id in STATEMENT_IDS:
-        assert f'id="{element_id}"' in page, element_id
-
-
-def test_accessibility_statement_shows_the_dates_and_contact_staff_saved(client):
-    AccessibilityStatement.objects.create(
-        published_on=datetime.date(2026, 11, 24),
-        updated_on=datetime.date(2027, 2, 1),
-        reviewed_on=datetime.date(2027, 3, 30),
-        status=AccessibilityStatement.Status.FULL,
-        contact_person="Ewa Dostępna",
-        contact_email="dostepnosc@mrit.gov.pl",
-        contact_phone="22 123 45 67",
-        issues_pl="Mapa nie ma granic województw.",
-    )
-    page = client.get("/deklaracja-dostepnosci/").content.decode()
-    assert 'datetime="2027-02-01"' in page and 'datetime="2027-03-30"' in page
-    assert "Ewa Dostępna" in page and "dostepnosc@mrit.gov.pl" in page
-    assert "jest zgodna z ustawą" in page
-    assert "Mapa nie ma granic województw." in page
 
 
 def test_every_page_links_the_statement_from_its_footer_and_has_a_skip_link(client):

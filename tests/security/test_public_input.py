@@ -72,7 +72,15 @@ def hostile_registry():
     ParticipationFactory(
         event=event, person=PersonFactory(name=tagged("Osoba")), title=tagged("Referat")
     )
-    AccessibilityStatement.objects.create(issues_pl=tagged("Bariera"), issues_en=tagged("Barrier"))
+    statement = AccessibilityStatement.objects.create(
+        published=True,
+        contact_person=tagged("Osoba"),
+        contact_email="dostepnosc@example.gov.pl",
+        contact_phone="22 123 45 67",
+    )
+    statement.inaccessible_items.create(
+        description_pl=tagged("Bariera"), description_en=tagged("Barrier")
+    )
     return cluster, round_, event
 
 
