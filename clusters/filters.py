@@ -22,6 +22,17 @@ SORT_CHOICES = [
 ]
 
 
+class DisplayNameChoiceField(forms.ModelChoiceField):
+    """Options named in the page's language (see core.language); values stay slugs."""
+
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class DisplayNameChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = DisplayNameChoiceField
+
+
 class ClusterFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Name, city or coordinator"),
@@ -32,7 +43,7 @@ class ClusterFilter(django_filters.FilterSet):
     voivodeship = django_filters.ChoiceFilter(
         label=_("Voivodeship"), choices=VOIVODESHIP_CHOICES, empty_label=_("all")
     )
-    specialisation = django_filters.ModelChoiceFilter(
+    specialisation = DisplayNameChoiceFilter(
         label=_("Specialisation"),
         field_name="specialisations",
         to_field_name="slug",
@@ -44,7 +55,7 @@ class ClusterFilter(django_filters.FilterSet):
         choices=Cluster.Kind.choices,
         empty_label=_("all"),
     )
-    round = django_filters.ModelChoiceFilter(
+    round = DisplayNameChoiceFilter(
         label=_("Awarded status in"),
         field_name="status_awards__round",
         to_field_name="slug",
