@@ -3,11 +3,13 @@
 import django_filters
 from django import forms
 from django.db.models import F, Max, OuterRef, Subquery
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from localflavor.pl.pl_voivodeships import VOIVODESHIP_CHOICES
 
 from core.dates import today
+from core.language import english_wanted
 from core.text import fold
 
 from .models import Cluster, Round, Specialisation, StatusAward, StatusState
@@ -29,8 +31,29 @@ class DisplayNameChoiceField(forms.ModelChoiceField):
         return obj.display_name
 
 
+class EnglishAlphabeticalIterator(ModelChoiceIterator):
+    """On English pages, options in the order of their English labels: the Polish order
+    they come in would look random there."""
+
+    def __iter__(self):
+        choices = list(super().__iter__())
+        if not english_wanted():
+            return iter(choices)
+        first = 1 if self.field.empty_label is not None else 0
+        ordered = sorted(choices[first:], key=lambda choice: str(choice[1]).casefold())
+        return iter(choices[:first] + ordered)
+
+
+class AlphabeticalDisplayNameChoiceField(DisplayNameChoiceField):
+    iterator = EnglishAlphabeticalIterator
+
+
 class DisplayNameChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = DisplayNameChoiceField
+
+
+class AlphabeticalDisplayNameChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = AlphabeticalDisplayNameChoiceField
 
 
 class ClusterFilter(django_filters.FilterSet):
@@ -43,7 +66,7 @@ class ClusterFilter(django_filters.FilterSet):
     voivodeship = django_filters.ChoiceFilter(
         label=_("Voivodeship"), choices=VOIVODESHIP_CHOICES, empty_label=_("all")
     )
-    specialisation = DisplayNameChoiceFilter(
+    specialisation = AlphabeticalDisplayNameChoiceFilter(
         label=_("Specialisation"),
         field_name="specialisations",
         to_field_name="slug",

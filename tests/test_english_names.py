@@ -128,7 +128,9 @@ def test_only_institutions_with_an_official_english_name_have_one(registry):
 def test_the_english_cluster_list_offers_english_filter_options(client, registry):
     with translation.override("en"):
         html = client.get("/en/clusters/", {"round": "runda-vi"}).content.decode()
-    assert "Construction and infrastructure" in options(html, "specialisation")
+    specialisations = options(html, "specialisation")
+    assert "Construction and infrastructure" in specialisations
+    assert specialisations[1:] == sorted(specialisations[1:])  # after "all"
     assert "Budownictwo i infrastruktura" not in html
     rounds = options(html, "round")
     assert "Round VI" in rounds and "KKK status renewal competition 2018" in rounds
