@@ -96,6 +96,7 @@ AWARDS = Table(
         Column("cluster_name", "string", "The cluster's current name."),
         Column("round", "string", "The round's slug.", {"required": True, **SLUG}),
         Column("round_name", "string", "The round's name."),
+        Column("round_name_en", "string", "The round's English name; empty when none is given."),
         Column("kind", "string", "Granted or renewed.", codes(StatusAward.Kind.choices)),
         Column("certificate_date", "date", "Date of the certificate."),
         Column("valid_from", "date", "First day of validity.", {"required": True}),
@@ -115,6 +116,7 @@ ROUNDS = Table(
     columns=[
         Column("slug", "string", "The round's identifier.", {"required": True, **SLUG}),
         Column("name", "string", "Name.", {"required": True}),
+        Column("name_en", "string", "English name; empty when none is given."),
         Column("kind", "string", "Round or renewal competition.", codes(Round.Kind.choices)),
         Column("number", "integer", "Round number (I = 1) of a competition round."),
         Column("year", "integer", "Year held.", {"required": True}),
@@ -137,6 +139,7 @@ EVENTS = Table(
     columns=[
         Column("slug", "string", "The event's identifier.", {"required": True, **SLUG}),
         Column("title", "string", "Title.", {"required": True}),
+        Column("title_en", "string", "English title; empty when none is given."),
         Column("kind", "string", "Kind of event.", codes(Event.Kind.choices)),
         Column("start_date", "date", "First day.", {"required": True}),
         Column("end_date", "date", "Last day; empty for a one-day event."),
@@ -168,6 +171,7 @@ def award_rows():
             award.cluster.name,
             award.round.slug,
             award.round.name,
+            award.round.name_en,
             award.kind,
             iso(award.certificate_date),
             iso(award.valid_from),
@@ -184,6 +188,7 @@ def round_rows():
         yield [
             round_.slug,
             round_.name,
+            round_.name_en,
             round_.kind,
             round_.number,
             round_.year,
@@ -211,6 +216,7 @@ def event_rows():
         yield [
             event.slug,
             event.title,
+            event.title_en,
             event.kind,
             iso(event.start_date),
             iso(event.end_date),

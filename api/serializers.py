@@ -76,10 +76,14 @@ class ClusterRef(WithPage):
     name = serializers.CharField()
 
 
+ENGLISH_EMPTY = "English form; empty when the registry gives none (then use the Polish one)."
+
+
 class RoundRef(WithPage):
     resource = "round"
     slug = serializers.SlugField()
     name = serializers.CharField()
+    name_en = serializers.CharField(help_text=ENGLISH_EMPTY)
 
 
 class CoordinatorRef(Linked):
@@ -95,6 +99,7 @@ class EventRef(WithPage):
     resource = "event"
     slug = serializers.SlugField()
     title = serializers.CharField()
+    title_en = serializers.CharField(help_text=ENGLISH_EMPTY)
     start_date = serializers.DateField()
     end_date = serializers.DateField(allow_null=True)
 
@@ -233,6 +238,7 @@ class RoundSerializer(WithPage):
     resource = "round"
     slug = serializers.SlugField()
     name = serializers.CharField()
+    name_en = serializers.CharField(help_text=ENGLISH_EMPTY)
     kind = coded(Round.Kind.choices)
     number = serializers.IntegerField(allow_null=True)
     year = serializers.IntegerField()

@@ -401,7 +401,21 @@ class RoundAdmin(RegistryImportExportMixin, RegistryAdmin):
     autocomplete_fields = ["organiser", "co_organiser"]
     readonly_fields = ["figures"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "kind", "number", "year", "organiser", "co_organiser"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "name_en",
+                    "slug",
+                    "kind",
+                    "number",
+                    "year",
+                    "organiser",
+                    "co_organiser",
+                ]
+            },
+        ),
         (
             _("Dates"),
             {

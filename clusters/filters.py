@@ -3,11 +3,13 @@
 import django_filters
 from django import forms
 from django.db.models import F, Max, OuterRef, Subquery
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from localflavor.pl.pl_voivodeships import VOIVODESHIP_CHOICES
 
 from core.dates import today
+from core.language import english_wanted
 from core.text import fold
 
 from .models import Cluster, Round, Specialisation, StatusAward, StatusState
@@ -22,6 +24,38 @@ SORT_CHOICES = [
 ]
 
 
+class DisplayNameChoiceField(forms.ModelChoiceField):
+    """Options named in the page's language (see core.language); values stay slugs."""
+
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class EnglishAlphabeticalIterator(ModelChoiceIterator):
+    """On English pages, options in the order of their English labels: the Polish order
+    they come in would look random there."""
+
+    def __iter__(self):
+        choices = list(super().__iter__())
+        if not english_wanted():
+            return iter(choices)
+        first = 1 if self.field.empty_label is not None else 0
+        ordered = sorted(choices[first:], key=lambda choice: str(choice[1]).casefold())
+        return iter(choices[:first] + ordered)
+
+
+class AlphabeticalDisplayNameChoiceField(DisplayNameChoiceField):
+    iterator = EnglishAlphabeticalIterator
+
+
+class DisplayNameChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = DisplayNameChoiceField
+
+
+class AlphabeticalDisplayNameChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = AlphabeticalDisplayNameChoiceField
+
+
 class ClusterFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Name, city or coordinator"),
@@ -32,7 +66,7 @@ class ClusterFilter(django_filters.FilterSet):
     voivodeship = django_filters.ChoiceFilter(
         label=_("Voivodeship"), choices=VOIVODESHIP_CHOICES, empty_label=_("all")
     )
-    specialisation = django_filters.ModelChoiceFilter(
+    specialisation = AlphabeticalDisplayNameChoiceFilter(
         label=_("Specialisation"),
         field_name="specialisations",
         to_field_name="slug",
@@ -44,7 +78,7 @@ class ClusterFilter(django_filters.FilterSet):
         choices=Cluster.Kind.choices,
         empty_label=_("all"),
     )
-    round = django_filters.ModelChoiceFilter(
+    round = DisplayNameChoiceFilter(
         label=_("Awarded status in"),
         field_name="status_awards__round",
         to_field_name="slug",

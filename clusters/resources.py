@@ -267,6 +267,7 @@ class InstitutionResource(RegistryResource):
     file_kind = "institutions"
     name = text("name", "Nazwa")
     slug = text("slug", "Identyfikator")
+    name_en = text("name_en", "Nazwa angielska")
     short_name = text("short_name", "Nazwa skrócona")
     kind = choice("kind", "Rodzaj", Institution.Kind.choices)
     website = text("website", "Strona WWW")
@@ -440,6 +441,7 @@ class RoundResource(RegistryLookups, RegistryResource):
     required_columns = ("name", "year", "organiser")
     name = text("name", "Nazwa")
     slug = text("slug", "Identyfikator")
+    name_en = text("name_en", "Nazwa angielska")
     kind = choice("kind", "Rodzaj", Round.Kind.choices)
     number = integer("number", "Numer")
     year = integer("year", "Rok")

@@ -37,11 +37,11 @@ def cluster_organization(cluster, request):
         if cluster.voivodeship:
             address["addressRegion"] = str(cluster.get_voivodeship_display())
         data["address"] = address
-    industries = [specialisation.name for specialisation in cluster.specialisations.all()]
+    industries = [specialisation.display_name for specialisation in cluster.specialisations.all()]
     if industries:
         data["knowsAbout"] = industries
     awards = [
-        f"Krajowy Klaster Kluczowy ({award.round.name}), "
+        f"Krajowy Klaster Kluczowy ({award.round.display_name}), "
         f"{award.valid_from.isoformat()}–{award.valid_until.isoformat()}"
         for award in cluster.status_awards.all()
     ]

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.utils.translation import pgettext_lazy
 
 from core.pagecache import cached_public_page
 
@@ -6,12 +7,29 @@ from . import views
 
 app_name = "clusters"
 
+# Addresses in the page's language: English here, Polish in locale/pl (/klastry/ …).
 urlpatterns = [
-    path("klastry/", cached_public_page(views.ClusterListView.as_view()), name="list"),
-    path("klastry/export.csv", views.export_csv, name="export-csv"),
-    path("klastry/export.json", views.export_json, name="export-json"),
-    path("klastry/<slug:slug>/", cached_public_page(views.cluster_detail), name="detail"),
-    path("weryfikacja-statusu/", cached_public_page(views.status_check), name="status-check"),
-    path("rundy/", cached_public_page(views.round_list), name="round-list"),
-    path("rundy/<slug:slug>/", cached_public_page(views.round_detail), name="round-detail"),
+    path(
+        pgettext_lazy("URL", "clusters/"),
+        cached_public_page(views.ClusterListView.as_view()),
+        name="list",
+    ),
+    path(pgettext_lazy("URL", "clusters/export.csv"), views.export_csv, name="export-csv"),
+    path(pgettext_lazy("URL", "clusters/export.json"), views.export_json, name="export-json"),
+    path(
+        pgettext_lazy("URL", "clusters/<slug:slug>/"),
+        cached_public_page(views.cluster_detail),
+        name="detail",
+    ),
+    path(
+        pgettext_lazy("URL", "status-check/"),
+        cached_public_page(views.status_check),
+        name="status-check",
+    ),
+    path(pgettext_lazy("URL", "rounds/"), cached_public_page(views.round_list), name="round-list"),
+    path(
+        pgettext_lazy("URL", "rounds/<slug:slug>/"),
+        cached_public_page(views.round_detail),
+        name="round-detail",
+    ),
 ]

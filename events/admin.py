@@ -39,7 +39,7 @@ class EventAdmin(RegistryImportExportMixin, RegistryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["clusters", "organiser", "part_of", "round", "project"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "published"]}),
+        (None, {"fields": ["title", "title_en", "slug", "kind", "published"]}),
         (
             _("When and where"),
             {

@@ -59,7 +59,7 @@ def event_lines(event, stamp, url, domain):
         f"DTSTART;VALUE=DATE:{date_value(event.start_date)}",
         # DTEND of an all-day event is the day after the last one (exclusive).
         f"DTEND;VALUE=DATE:{date_value(event.last_day + datetime.timedelta(days=1))}",
-        f"SUMMARY:{escape_text(event.title)}",
+        f"SUMMARY:{escape_text(event.display_name)}",
         f"URL:{url}",
     ]
     if location:

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from clusters.models import Cluster, Institution, Person, Role, Round
 from core.dates import today
 from core.fields import source_url_field
+from core.language import EnglishNamed
 from core.models import NaturalKeyQuerySet
 from core.text import slug_for
 
@@ -64,7 +65,10 @@ class EventQuerySet(NaturalKeyQuerySet):
         return self.exclude(pk__in=self.upcoming(on).values("pk"))
 
 
-class Event(models.Model):
+class Event(EnglishNamed, models.Model):
+    polish_field = "title"
+    english_field = "title_en"
+
     class Kind(models.TextChoices):
         GALA = "gala", _("certificate gala")
         CONGRESS = "congress", _("congress")
@@ -75,6 +79,12 @@ class Event(models.Model):
         OTHER = "other", _("other event")
 
     title = models.CharField(_("title"), max_length=250)
+    title_en = models.CharField(
+        _("title (English)"),
+        max_length=250,
+        blank=True,
+        help_text=_("Shown on the English pages; empty: the Polish title is shown."),
+    )
     slug = models.SlugField(
         _("slug"),
         max_length=250,
@@ -164,7 +174,7 @@ class Event(models.Model):
 
     def organiser_name(self):
         """The organiser as it was called on the event's day (ministries are renamed)."""
-        return self.organiser.name_on(self.start_date) if self.organiser_id else ""
+        return self.organiser.display_name_on(self.start_date) if self.organiser_id else ""
 
     @property
     def last_day(self):
@@ -223,4 +233,6 @@ class Participation(models.Model):
 
     def institution_name(self):
         """The institution as it was called on the event's day."""
-        return self.institution.name_on(self.event.start_date) if self.institution_id else ""
+        return (
+            self.institution.display_name_on(self.event.start_date) if self.institution_id else ""
+        )

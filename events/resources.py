@@ -109,6 +109,7 @@ class EventResource(RegistryLookups, RegistryResource):
     required_columns = ("title", "kind", "start_date")
     title = text("title", "Tytuł")
     slug = text("slug", "Identyfikator")
+    title_en = text("title_en", "Tytuł angielski")
     kind = choice("kind", "Rodzaj", Event.Kind.choices)
     start_date = date("start_date", "Data rozpoczęcia")
     end_date = date("end_date", "Data zakończenia")

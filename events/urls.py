@@ -1,4 +1,5 @@
 from django.urls import path
+from django.utils.translation import pgettext_lazy
 
 from core.pagecache import cached_public_page
 
@@ -8,6 +9,6 @@ app_name = "events"
 
 urlpatterns = [
     path("", cached_public_page(views.EventListView.as_view()), name="list"),
-    path("kalendarz.ics", views.calendar_feed, name="calendar"),
+    path(pgettext_lazy("URL", "calendar.ics"), views.calendar_feed, name="calendar"),
     path("<slug:slug>/", cached_public_page(views.event_detail), name="detail"),
 ]

@@ -162,6 +162,7 @@ class _Loader:
             sheet.add(
                 slug=item["slug"],
                 name=item["name"],
+                name_en=item.get("name_en", ""),
                 short_name=item.get("short_name", ""),
                 kind=item.get("kind", "other"),
                 website=item.get("website", ""),
@@ -250,6 +251,7 @@ class _Loader:
             rounds.add(
                 slug=item["slug"],
                 name=item["name"],
+                name_en=item.get("name_en", ""),
                 kind=item.get("kind", "regular"),
                 number=item.get("number"),
                 year=item["year"],
@@ -351,6 +353,7 @@ class _Loader:
             sheet.add(
                 slug=item["slug"],
                 title=item["title"],
+                title_en=item.get("title_en", ""),
                 kind=item["kind"],
                 start_date=_date(item["start_date"]),
                 end_date=_date(item.get("end_date")),

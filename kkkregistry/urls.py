@@ -2,10 +2,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.utils.translation import pgettext_lazy
 from django.views.generic import RedirectView
 
 from pages.sitemaps import SITEMAPS
+from pages.views import former_english_address
 
 # Inside the admin a refusal keeps the admin's layout and says why.
 handler403 = "kkkregistry.views.permission_denied"
@@ -29,10 +31,13 @@ urlpatterns = [
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
 ]
 
-# Polish at the root, English under /en/.
+# Polish at the root, English under /en/, each with addresses in its own language.
 urlpatterns += i18n_patterns(
     path("", include("clusters.urls")),
-    path("wydarzenia/", include("events.urls")),
+    path(pgettext_lazy("URL", "events/"), include("events.urls")),
     path("", include("pages.urls")),
     prefix_default_language=False,
 )
+# English pages once had Polish addresses (/en/klastry/…): whatever still matches none of
+# the English ones above moves permanently to its English address, or is a 404.
+urlpatterns += [re_path(r"^en/(?P<polish_path>.+)$", former_english_address)]

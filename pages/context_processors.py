@@ -7,13 +7,16 @@ from core.display import display_classes
 def public_site(request):
     """What every public page's layout needs: display preferences and its other languages."""
     path = request.get_full_path()
+    language_urls = [
+        # Absolute, as hreflang alternates and shared links need.
+        (code, name, request.build_absolute_uri(translate_url(path, code)))
+        for code, name in settings.LANGUAGES
+    ]
     return {
         "display_classes": display_classes(request),
-        "language_urls": [
-            # Absolute, as hreflang alternates and shared links need.
-            (code, name, request.build_absolute_uri(translate_url(path, code)))
-            for code, name in settings.LANGUAGES
-        ],
+        "language_urls": language_urls,
+        # For a visitor whose language is neither: the Polish page, the registry's own.
+        "x_default_url": {code: url for code, _name, url in language_urls}[settings.LANGUAGE_CODE],
         # The <meta name="deklaracja-dostępności"> the ministry's template recommends.
         "statement_url": request.build_absolute_uri(reverse("pages:accessibility")),
     }

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.utils.translation import pgettext_lazy
 
 from core.pagecache import cached_public_page
 
@@ -8,6 +9,11 @@ app_name = "pages"
 
 urlpatterns = [
     path("", cached_public_page(views.home), name="home"),
-    path("deklaracja-dostepnosci/", views.accessibility_statement, name="accessibility"),
+    path(
+        pgettext_lazy("URL", "accessibility-statement/"),
+        views.accessibility_statement,
+        name="accessibility",
+    ),
+    # A form's target, not a page: one address in both languages.
     path("wyswietlanie/", views.toggle_display, name="display"),
 ]

@@ -1,9 +1,15 @@
 import datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
@@ -176,3 +182,34 @@ def toggle_display(request):
             SWITCHES[switch], "1", max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True
         )
     return response
+
+
+# The namespaces whose pages have an address in each language (i18n_patterns).
+PUBLIC_NAMESPACES = {"clusters", "events", "pages"}
+
+
+def _public_page(path, language):
+    """The public page `path` names in `language`, or None."""
+    with translation.override(language):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return None
+    return match if match.namespace in PUBLIC_NAMESPACES else None
+
+
+def former_english_address(request, polish_path):
+    """/en/klastry/<slug>/ and the like, the English pages' addresses before they were
+    translated: 301 to the English address of the same page, keeping the query."""
+    candidates = [polish_path]
+    if not polish_path.endswith("/"):
+        # What APPEND_SLASH would have done had this catch-all not matched.
+        candidates.append(polish_path + "/")
+    for candidate in candidates:
+        match = _public_page("/" + candidate, "pl") or _public_page("/en/" + candidate, "en")
+        if match:
+            with translation.override("en"):
+                url = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+    raise Http404

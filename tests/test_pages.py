@@ -46,7 +46,7 @@ def test_round_and_event_pages(client, registry):
 
 
 def test_english_lives_under_en(client, registry):
-    response = client.get("/en/klastry/klaster-ltpp/")
+    response = client.get("/en/clusters/klaster-ltpp/")
     assert response.status_code == 200
     assert response.headers["Content-Language"] == "en"
 

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from core.dates import today
 from core.fields import source_url_field
+from core.language import EnglishNamed
 from core.models import NaturalKeyQuerySet
 from core.text import slug_for, squash_spaces
 
@@ -118,7 +119,7 @@ class Coordinator(models.Model):
             self.slug = slug_for(type(self), self.name)
 
 
-class Specialisation(models.Model):
+class Specialisation(EnglishNamed, models.Model):
     """An industry or smart specialisation a cluster works in."""
 
     name = models.CharField(_("name (Polish)"), max_length=120, unique=True)

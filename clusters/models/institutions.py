@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.language import EnglishNamed
 from core.models import NaturalKeyQuerySet
 
 
@@ -25,7 +26,7 @@ class InstitutionQuerySet(NaturalKeyQuerySet):
         )
 
 
-class Institution(models.Model):
+class Institution(EnglishNamed, models.Model):
     """A ministry, agency or office that organises rounds or events."""
 
     class Kind(models.TextChoices):
@@ -37,6 +38,12 @@ class Institution(models.Model):
 
     name = models.CharField(
         _("current name"), max_length=200, help_text=_("The name in use today.")
+    )
+    name_en = models.CharField(
+        _("current name (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_("The official English form of the current name, where there is one."),
     )
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
@@ -62,6 +69,12 @@ class Institution(models.Model):
             ):
                 return period.name
         return self.name
+
+    def display_name_on(self, day):
+        """name_on(day) in the page's language: the English form belongs to the current
+        name only, so a former name stays Polish on English pages."""
+        name = self.name_on(day)
+        return self.display_name if name == self.name else name
 
 
 class InstitutionName(models.Model):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.fields import source_url_field
+from core.language import EnglishNamed
 from core.models import NaturalKeyQuerySet
 
 from .applications import Application, StageResult
@@ -63,7 +64,7 @@ def roman(number):
     return digits
 
 
-class Round(models.Model):
+class Round(EnglishNamed, models.Model):
     """One competition for KKK status: a numbered round or a renewal competition."""
 
     class Kind(models.TextChoices):
@@ -71,6 +72,12 @@ class Round(models.Model):
         RENEWAL = "renewal", _("renewal competition")
 
     name = models.CharField(_("name"), max_length=150, unique=True)
+    name_en = models.CharField(
+        _("name (English)"),
+        max_length=150,
+        blank=True,
+        help_text=_("Shown on the English pages; empty: the Polish name is shown."),
+    )
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.REGULAR)
     number = models.PositiveSmallIntegerField(
@@ -234,9 +241,9 @@ class Round(models.Model):
         }
 
     def organiser_name(self):
-        """The organiser as it was called when the round was held."""
+        """The organiser as it was called when the round was held, in the page's language."""
         day = self.call_opens or self.results_date or datetime.date(self.year, 7, 1)
-        return self.organiser.name_on(day)
+        return self.organiser.display_name_on(day)
 
 
 class EvaluationStage(models.Model):

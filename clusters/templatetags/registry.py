@@ -4,7 +4,6 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import get_language
 
 from ..structured_data import cluster_organization, json_ld
 
@@ -33,14 +32,6 @@ def coordinator_on(cluster, day):
 def cluster_json_ld(context, cluster):
     """`{% cluster_json_ld cluster %}`: the cluster's schema.org facts as a JSON-LD block."""
     return json_ld(cluster_organization(cluster, context["request"]))
-
-
-@register.filter
-def local_name(specialisation):
-    """The specialisation's name in the page's language (Polish when no English name)."""
-    if get_language() == "en" and specialisation.name_en:
-        return specialisation.name_en
-    return specialisation.name
 
 
 @register.filter

@@ -20,9 +20,9 @@ PAGE_TYPES = {
     "round-list": "/rundy/",
     "round-detail": "/rundy/odnowienie-2018/",
     "event-list": "/wydarzenia/",
-    "event-detail": "/en/wydarzenia/e-boost-kick-off-2023/",
+    "event-detail": "/en/events/e-boost-kick-off-2023/",
     "status-check": "/weryfikacja-statusu/?cluster=klaster-obrobki-metali&on=2019-01-01",
-    "status-check-en-invalid": "/en/weryfikacja-statusu/?nip=123&on=jutro",
+    "status-check-en-invalid": "/en/status-check/?nip=123&on=jutro",
     "accessibility-statement": "/deklaracja-dostepnosci/",
     "not-found": "/nie-ma-takiej-strony/",
 }
@@ -85,7 +85,7 @@ def test_visitor_asks_who_held_status_on_a_day(page, registry):
 def test_visitor_switches_language_and_stays_on_the_same_page(page, registry):
     page.goto("/klastry/klaster-obrobki-metali/")
     page.get_by_role("link", name="English", exact=True).click()
-    assert page.url.endswith("/en/klastry/klaster-obrobki-metali/")
+    assert page.url.endswith("/en/clusters/klaster-obrobki-metali/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", name="KKK status history").is_visible()
     page.get_by_role("link", name="Polski", exact=True).click()

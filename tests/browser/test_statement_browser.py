@@ -29,7 +29,7 @@ def statement():
     return statement
 
 
-@pytest.mark.parametrize("url", ["/deklaracja-dostepnosci/", "/en/deklaracja-dostepnosci/"])
+@pytest.mark.parametrize("url", ["/deklaracja-dostepnosci/", "/en/accessibility-statement/"])
 def test_published_statement_passes_axe_at_phone_and_desktop_widths(
     page, statement, screenshot, assert_accessible, url
 ):

@@ -80,7 +80,7 @@ def test_the_status_history_states_the_bounds_with_an_accessible_mark(client, ro
     mark = '<a href="#estimated-note" aria-label="data szacunkowa, zob. przypis">*</a>'
     assert f"daty szacunkowe{mark}: {BOUNDS}" in page
     assert 'id="estimated-note"' in page and "„Co najmniej” to okres" in page
-    english = text(client.get(f"/en/klastry/{round_five.cluster.slug}/"))
+    english = text(client.get(f"/en/clusters/{round_five.cluster.slug}/"))
     assert "at least from 31 December 2021 to 31 December 2024; possibly from 1 January 2021" in (
         english
     )

@@ -46,8 +46,8 @@ def test_the_address_of_a_merged_cluster_leads_to_the_cluster_it_is_now(client, 
     response = client.get("/klastry/wschodni-klaster-budowlany/")
     assert response.status_code == 301
     assert response["Location"] == "/klastry/polski-klaster-budowlany/"
-    english = client.get("/en/klastry/wschodni-klaster-budowlany/")
-    assert english["Location"] == "/en/klastry/polski-klaster-budowlany/"
+    english = client.get("/en/clusters/wschodni-klaster-budowlany/")
+    assert english["Location"] == "/en/clusters/polski-klaster-budowlany/"
 
 
 def test_a_renamed_cluster_keeps_its_address(client, registry):

@@ -133,7 +133,7 @@ def test_round_page_says_how_many_reported_awards_the_registry_knows(client):
     assert "1 z 4 (dane niepełne)" in page and "0 z 7 (dane niepełne)" in page
     assert "rejestr zna 1 z 4 klastrów, którym według ogłoszenia nadano status" in page
     assert "rejestr zna 0 z 7 wniosków" in page
-    assert "1 of 4 (incomplete)" in text(client, "/en/rundy/odnowienie/")
+    assert "1 of 4 (incomplete)" in text(client, "/en/rounds/odnowienie/")
     listing = text(client, "/rundy/")
     assert "1 z 4 (dane niepełne)" in listing
 
@@ -149,7 +149,7 @@ def test_rounds_list_names_the_missing_rounds(client):
     for number in (1, 2, 5, 6):
         RoundFactory(number=number)
     assert "Brak w rejestrze rund III, IV" in text(client, "/rundy/")
-    assert "Rounds III, IV are missing from the registry" in text(client, "/en/rundy/")
+    assert "Rounds III, IV are missing from the registry" in text(client, "/en/rounds/")
 
 
 # --- the cluster list ------------------------------------------------------------------

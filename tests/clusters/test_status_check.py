@@ -114,13 +114,13 @@ def test_the_page_answers_in_polish_with_a_permanent_address(client, award):
 
 
 def test_the_page_names_today_in_the_address_to_cite(client, award):
-    content = client.get("/en/weryfikacja-statusu/", {"cluster": "klaster-a"}).content.decode()
+    content = client.get("/en/status-check/", {"cluster": "klaster-a"}).content.decode()
     assert "No, it did not hold KKK status" in content
     assert "?cluster=klaster-a&amp;on=2026-11-24" in content
 
 
 def test_the_page_refuses_a_bad_question_with_a_400(client, award):
-    page = client.get("/en/weryfikacja-statusu/", {"nip": "123"})
+    page = client.get("/en/status-check/", {"nip": "123"})
     assert page.status_code == 400
     assert "NIP must have 10 digits" in page.content.decode()
 
@@ -132,5 +132,5 @@ def test_the_cluster_page_links_to_its_status_check(client, award):
 
 def test_every_page_links_to_the_status_check_and_the_open_data(client, award):
     content = client.get("/en/").content.decode()
-    assert 'href="/en/weryfikacja-statusu/"' in content
+    assert 'href="/en/status-check/"' in content
     assert 'href="/api/v1/docs/"' in content and 'href="/dane/datapackage.json"' in content

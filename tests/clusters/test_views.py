@@ -117,7 +117,7 @@ def test_a_page_past_the_end_or_not_a_number_is_a_404(client, page):
 )
 def test_invalid_parameters_give_the_list_with_a_message_never_an_error(client, params):
     ClusterFactory(name="Klaster Widoczny")
-    response = client.get("/en/klastry/", params)
+    response = client.get("/en/clusters/", params)
     assert response.status_code == 200
     assert "could not be used and were ignored" in text(response)
     assert "Klaster Widoczny" in text(response)
@@ -172,7 +172,7 @@ def test_cluster_page_shows_coordinator_ids_former_names_and_status_timeline(cli
     cluster.former_names.create(name="Klaster Dawniej")
     StatusAwardFactory(cluster=cluster, valid_from=D(2019, 1, 1), valid_until=D(2022, 1, 1))
     StatusAwardFactory(cluster=cluster, valid_from=D(2026, 1, 1), valid_until=D(2027, 3, 1))
-    page = text(client.get("/en/klastry/klaster-pelny/"))
+    page = text(client.get("/en/clusters/klaster-pelny/"))
     assert "5260250274" in page and "0000012345" in page
     assert "Klaster Dawniej" in page
     assert "Opis klastra." in page
@@ -188,7 +188,7 @@ def test_estimated_award_dates_are_given_as_the_period_proven_with_a_note(client
         valid_until=D(2018, 6, 1),
         dates_estimated=True,
     )
-    page = text(client.get(f"/en/klastry/{award.cluster.slug}/"))
+    page = text(client.get(f"/en/clusters/{award.cluster.slug}/"))
     # Without a margin the sources allow nothing wider: no "possibly" part.
     assert "at least from 1 June 2015 to 1 June 2018\n" in page
     assert 'id="estimated-note"' in page
@@ -236,7 +236,7 @@ def test_round_page_gives_what_the_registry_knows_of_the_reported_figures(client
     for _ in range(2):
         StageResultFactory(application__round=round_, stage=stage, result="passed")
     StatusAwardFactory(round=round_, cluster__name="Klaster Odnowiony")
-    page = text(client.get("/en/rundy/odnowienie-2018/"))
+    page = text(client.get("/en/rounds/odnowienie-2018/"))
     assert "<dt>Applied</dt><dd>2 of 7 (incomplete)</dd>" in page
     assert "<dt>Awarded status</dt><dd>1 of 4 (incomplete)</dd>" in page
     assert "the registry knows 1 of the 4 clusters awarded status in this round" in page
@@ -344,8 +344,8 @@ def test_every_public_page_issues_the_same_number_of_queries_for_5_and_500_clust
 
 def test_round_page_marks_estimated_years_only_when_a_date_is_estimated(client):
     exact = StatusAwardFactory(round__slug="runda-dokladna")
-    assert "Estimated" not in text(client.get("/en/rundy/runda-dokladna/"))
+    assert "Estimated" not in text(client.get("/en/rounds/runda-dokladna/"))
     StatusAwardFactory(round=exact.round, dates_estimated=True, valid_until=D(2025, 6, 1))
     assert "Estimated: the sources give only the year." in text(
-        client.get("/en/rundy/runda-dokladna/")
+        client.get("/en/rounds/runda-dokladna/")
     )

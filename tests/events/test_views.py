@@ -23,7 +23,7 @@ def test_list_separates_upcoming_from_past_events(client):
     EventFactory(title="Kongres przyszły", start_date=D(2027, 5, 20))
     EventFactory(title="Trwający", start_date=D(2026, 11, 23), end_date=D(2026, 11, 25))
     EventFactory(title="Gala dawna", start_date=D(2023, 1, 23))
-    page = text(client.get("/en/wydarzenia/"))
+    page = text(client.get("/en/events/"))
     upcoming, past = page.split("Past events", 1)
     assert "Kongres przyszły" in upcoming and "Trwający" in upcoming
     assert "Gala dawna" in past
@@ -44,7 +44,7 @@ def test_list_filters_by_kind_and_by_every_year_an_event_runs_in(client):
 @pytest.mark.parametrize("params", [{"year": "99999"}, {"year": "dawno"}, {"kind": "bal"}])
 def test_invalid_filters_give_a_message_never_an_error(client, params):
     EventFactory(title="Gala widoczna")
-    response = client.get("/en/wydarzenia/", params)
+    response = client.get("/en/events/", params)
     assert response.status_code == 200
     assert "could not be used and were ignored" in text(response)
     assert "Gala widoczna" in text(response)
@@ -58,7 +58,7 @@ def test_event_page_shows_participants_with_roles_related_clusters_and_round(cli
     ParticipationFactory(
         event=event, person__name="Jan Moderator", role="moderator", cluster=cluster
     )
-    page = text(client.get(f"/en/wydarzenia/{event.slug}/"))
+    page = text(client.get(f"/en/events/{event.slug}/"))
     assert "Jadwiga Emilewicz – minister" in page
     assert "Jan Moderator – moderator" in page
     assert "Klaster Obecny" in page and "Runda VI" in page

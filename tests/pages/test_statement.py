@@ -99,7 +99,7 @@ def published_statement(**fields):
     return AccessibilityStatement.objects.create(**(values | fields))
 
 
-@pytest.mark.parametrize("url", ["/deklaracja-dostepnosci/", "/en/deklaracja-dostepnosci/"])
+@pytest.mark.parametrize("url", ["/deklaracja-dostepnosci/", "/en/accessibility-statement/"])
 def test_published_statement_has_every_required_id_and_its_dates_in_time_elements(client, url):
     published_statement(prepared_on=D(2026, 11, 24), reviewed_on=D(2027, 3, 2))
     page, _ = read(client, url)
@@ -187,7 +187,7 @@ def test_english_page_shows_english_items_and_polish_where_none_is_given(client)
     statement = published_statement(status=AccessibilityStatement.Status.PARTIAL)
     statement.inaccessible_items.create(description_pl="Mapa bez opisu.", description_en="A map.")
     statement.inaccessible_items.create(description_pl="Tylko po polsku.")
-    _, html = read(client, "/en/deklaracja-dostepnosci/")
+    _, html = read(client, "/en/accessibility-statement/")
     assert "A map." in html and "Mapa bez opisu." not in html
     assert "Tylko po polsku." in html
 
@@ -212,12 +212,12 @@ def test_the_latest_published_statement_is_shown_not_a_newer_draft(client):
     assert "w przygotowaniu" not in html
 
 
-@pytest.mark.parametrize("url", ["/", "/en/klastry/", "/wydarzenia/", "/deklaracja-dostepnosci/"])
+@pytest.mark.parametrize("url", ["/", "/en/clusters/", "/wydarzenia/", "/deklaracja-dostepnosci/"])
 def test_every_public_page_points_to_the_statement_in_a_meta_element(client, url):
     page, _ = read(client, url)
     metas = [meta for meta in page.metas if meta.get("name") == "deklaracja-dostępności"]
     expected = (
-        "http://testserver/en/deklaracja-dostepnosci/"
+        "http://testserver/en/accessibility-statement/"
         if url.startswith("/en/")
         else ("http://testserver/deklaracja-dostepnosci/")
     )

@@ -29,7 +29,7 @@ THREADS = 4
 MAX_REQUESTS_PER_THREAD = 150
 LOAD_SECONDS = 10
 PAGES = ["/", "/klastry/", "/klastry/?status=current&sort=status_end", "/rundy/", "/wydarzenia/"]
-PAGES += ["/en/klastry/?q=klaster", "/deklaracja-dostepnosci/", "/sitemap.xml"]
+PAGES += ["/en/clusters/?q=klaster", "/deklaracja-dostepnosci/", "/sitemap.xml"]
 
 IMPORTER = """
 import sys, django

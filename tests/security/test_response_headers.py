@@ -22,7 +22,7 @@ from tests.security.test_admin_permissions import registry as admin_registry  # 
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = ["/", "/klastry/", "/en/klastry/", "/rundy/", "/wydarzenia/", "/deklaracja-dostepnosci/"]
+PUBLIC = ["/", "/klastry/", "/en/clusters/", "/rundy/", "/wydarzenia/", "/deklaracja-dostepnosci/"]
 PUBLIC += ["/klastry/export.csv", "/sitemap.xml", "/wydarzenia/kalendarz.ics", "/favicon.ico"]
 
 
