@@ -327,6 +327,23 @@ def test_admin_publishes_with_items_added_in_the_same_save_and_keeps_their_histo
     assert statement.inaccessible_items.exists()
 
 
+def test_restoring_an_earlier_version_brings_back_its_inaccessible_items(editor):
+    statement = published_statement(status=AccessibilityStatement.Status.PARTIAL)
+    first = statement.history.get()
+    statement.inaccessible_items.create(description_pl="Mapa bez opisu.")
+    statement.contact_person = "Jan Kowalski"
+    statement.save()
+    statement.inaccessible_items.all().delete()
+    statement.inaccessible_items.create(description_pl="Wykres bez tabeli.")
+    url = reverse(
+        "admin:pages_accessibilitystatement_simple_history", args=[statement.pk, first.pk]
+    )
+    assert editor.post(url, form_data(editor.get(url))).status_code == 302
+    statement.refresh_from_db()
+    assert statement.contact_person == "Ewa Dostępna"
+    assert [i.description_pl for i in statement.inaccessible_items.all()] == ["Mapa bez opisu."]
+
+
 # --- The yearly review --------------------------------------------------------------
 
 
