@@ -148,16 +148,33 @@ def cluster_detail(request, slug):
         .distinct()
         .order_by("-start_date")
     )
+    on = today()
+    for application in cluster.published_applications:
+        mark_filled_columns(application)
     return render(
         request,
         "clusters/cluster_detail.html",
         {
             "cluster": cluster,
-            "on": today(),
+            "on": on,
             "events": events,
             "estimated": [a for a in cluster.status_awards.all() if a.dates_estimated],
+            # Two terms of one coordinator are still one coordinator: the heading counts them.
+            "coordinators_count": len({t.coordinator_id for t in cluster.representations.all()}),
+            "current_term": cluster.representation_on(on),
         },
     )
+
+
+def mark_filled_columns(application):
+    """Which of the optional columns of an application's results table hold anything.
+
+    A column of dashes says nothing; an unscored round (formal assessment, Expert Panel
+    only) or results recorded without experts leave it out.
+    """
+    results = application.stage_results.all()
+    application.shows_points = any(result.points is not None for result in results)
+    application.shows_expert_scores = any(result.expert_scores.all() for result in results)
 
 
 def published_cluster(slug):
@@ -265,6 +282,12 @@ def round_detail(request, slug):
             "on": today(),
             "estimated": estimated,
             "published": round_.results_are_published(),
+            # A points column of dashes only says nothing was published: left out then.
+            "shows_points": round_.publishes_points
+            and any(
+                application.scores_published and application.total_points is not None
+                for application in round_.ranked_applications
+            ),
         },
     )
 
