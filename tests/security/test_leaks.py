@@ -117,6 +117,7 @@ def public_urls(cluster, round_, conference, panel):
             yield prefix + page.get_absolute_url().removeprefix("/en")
     yield reverse("clusters:export-csv") + "?status=all"
     yield reverse("clusters:export-json") + "?status=all"
+    yield reverse("clusters:export-excel-csv") + "?status=all"
     yield reverse("events:calendar")
     yield reverse("sitemap")
 
