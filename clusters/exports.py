@@ -11,6 +11,7 @@ import tablib
 from django.utils.translation import gettext, pgettext_lazy
 from localflavor.pl.pl_voivodeships import VOIVODESHIP_CHOICES
 
+from core.dates import today
 from core.text import polish_slugify
 from transfer.spreadsheets import escape_formula, write_csv, write_xlsx
 
@@ -168,6 +169,7 @@ def xlsx(clusters, on, request):
     return write_xlsx(spreadsheet_dataset(clusters, on, request, lambda d: d))
 
 
+FILE_NAME_START = pgettext_lazy("file name", "clusters")
 # The part of a download's file name each filter gives, in the order they are named:
 # a word for the filter (None: the value says it alone) and the value.
 FILE_NAME_WORDS = {
@@ -192,8 +194,8 @@ def _value_words(filterset, name, value):
     return str(choices.get(value, value))
 
 
-def download_name(filterset, extension, on_day, variant=""):
-    """'klastry-posiada-status-wojewodztwo-mazowieckie-2026-12-03.xlsx': the filters and day.
+def download_name(filterset, extension, variant=""):
+    """'klastry-posiada-status-wojewodztwo-mazowieckie-2026-12-03.xlsx': filters and today.
 
     Folded to ASCII like slugs, so every browser and disk keeps it; two downloads of
     different filters or days never share a name. Ignored (invalid) values are left out,
@@ -210,6 +212,5 @@ def download_name(filterset, extension, on_day, variant=""):
             parts.append(str(word))
         parts.append(_value_words(filterset, name, value))
     filters = polish_slugify(" ".join(parts))[:MAX_FILTER_PART].strip("-")
-    pieces = [polish_slugify(pgettext_lazy("file name", "clusters")), filters, variant]
-    pieces.append(on_day.isoformat())
+    pieces = [polish_slugify(FILE_NAME_START), filters, variant, today().isoformat()]
     return "-".join(piece for piece in pieces if piece) + "." + extension

@@ -166,7 +166,7 @@ def export_csv(request):
     """Open data: commas, stable codes and ISO dates, for programs (columns never change)."""
     filterset = filtered_clusters(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = attachment(download_name(filterset, "csv", today()))
+    response["Content-Disposition"] = attachment(download_name(filterset, "csv"))
     # The byte order mark makes Excel read the file as UTF-8 (Polish letters).
     response.write("\ufeff")
     writer = csv.DictWriter(response, fieldnames=EXPORT_FIELDS)
@@ -183,9 +183,7 @@ def export_json(request):
         {"as_of": filterset.as_of_date.isoformat(), "count": len(rows), "clusters": rows},
         json_dumps_params={"ensure_ascii": False, "indent": 1},
     )
-    response["Content-Disposition"] = (
-        f'inline; filename="{download_name(filterset, "json", today())}"'
-    )
+    response["Content-Disposition"] = f'inline; filename="{download_name(filterset, "json")}"'
     return response
 
 
@@ -196,7 +194,7 @@ def export_xlsx(request):
         xlsx(filterset.qs, filterset.as_of_date, request),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = attachment(download_name(filterset, "xlsx", today()))
+    response["Content-Disposition"] = attachment(download_name(filterset, "xlsx"))
     return response
 
 
@@ -207,7 +205,7 @@ def export_excel_csv(request):
         excel_csv(filterset.qs, filterset.as_of_date, request),
         content_type="text/csv; charset=utf-8",
     )
-    name = download_name(filterset, "csv", today(), variant="excel")
+    name = download_name(filterset, "csv", variant="excel")
     response["Content-Disposition"] = attachment(name)
     return response
 
