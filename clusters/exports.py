@@ -1,6 +1,21 @@
-"""The public list as open data: rows are defined once, rendered as CSV and JSON."""
+"""The public list as downloads: rows are defined once, rendered for machines and people.
 
-from transfer.spreadsheets import escape_formula
+Open data (CSV with commas, JSON) keeps stable codes and ISO dates; the spreadsheets
+for people (XLSX, CSV as Polish Excel opens it) give the same rows with labels and
+headers in the page's language.
+"""
+
+import datetime
+
+import tablib
+from django.utils.translation import gettext, pgettext_lazy
+from localflavor.pl.pl_voivodeships import VOIVODESHIP_CHOICES
+
+from core.dates import today
+from core.text import polish_slugify
+from transfer.spreadsheets import escape_formula, write_csv, write_xlsx
+
+from .models import Cluster, StatusState
 
 EXPORT_FIELDS = [
     "name",
@@ -79,3 +94,123 @@ def export_rows(clusters, on, request, for_spreadsheet=False):
         if for_spreadsheet:
             row = {key: spreadsheet_safe(value) for key, value in row.items()}
         yield row
+
+
+# Column headers of the spreadsheets for people, one for each of EXPORT_FIELDS.
+SPREADSHEET_HEADERS = {
+    "name": pgettext_lazy("spreadsheet column", "Name"),
+    "short_name": pgettext_lazy("spreadsheet column", "Short name"),
+    "url": pgettext_lazy("spreadsheet column", "Page in the registry"),
+    "kind": pgettext_lazy("spreadsheet column", "Kind"),
+    "city": pgettext_lazy("spreadsheet column", "City"),
+    "voivodeship": pgettext_lazy("spreadsheet column", "Voivodeship"),
+    "specialisations": pgettext_lazy("spreadsheet column", "Specialisations"),
+    "coordinator": pgettext_lazy("spreadsheet column", "Coordinator"),
+    "coordinator_nip": pgettext_lazy("spreadsheet column", "Coordinator's NIP"),
+    "coordinator_regon": pgettext_lazy("spreadsheet column", "Coordinator's REGON"),
+    "coordinator_krs": pgettext_lazy("spreadsheet column", "Coordinator's KRS"),
+    "status": pgettext_lazy("spreadsheet column", "KKK status on %(day)s"),
+    "status_expiring": pgettext_lazy("spreadsheet column", "Status expiring"),
+    "status_valid_until": pgettext_lazy("spreadsheet column", "Status valid until"),
+    "last_status_end": pgettext_lazy("spreadsheet column", "End of the last status"),
+    "dates_estimated": pgettext_lazy("spreadsheet column", "Estimated dates"),
+    "status_proven_from": pgettext_lazy("spreadsheet column", "Status proven from"),
+    "status_proven_until": pgettext_lazy("spreadsheet column", "Status proven until"),
+    "status_possible_from": pgettext_lazy("spreadsheet column", "Status possibly from"),
+    "status_possible_until": pgettext_lazy("spreadsheet column", "Status possibly until"),
+    "website": pgettext_lazy("spreadsheet column", "Website"),
+}
+DATE_FIELDS = {
+    "status_valid_until",
+    "last_status_end",
+    "status_proven_from",
+    "status_proven_until",
+    "status_possible_from",
+    "status_possible_until",
+}
+_LABELS = {
+    "kind": dict(Cluster.Kind.choices),
+    "voivodeship": dict(VOIVODESHIP_CHOICES),
+    "status": dict(StatusState.choices),
+}
+
+
+def _for_people(field, value, date_cell):
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if field in _LABELS:
+        return str(_LABELS[field].get(value, value))
+    if field in DATE_FIELDS:
+        return date_cell(datetime.date.fromisoformat(value)) if value else ""
+    return value
+
+
+def spreadsheet_dataset(clusters, on, request, date_cell):
+    """The rows of export_rows for people: headers and labels in the active language.
+
+    `date_cell` turns a date into what the format holds: a date for XLSX, text for CSV.
+    Formulae are escaped by the writers.
+    """
+    headers = [str(SPREADSHEET_HEADERS[field]) for field in EXPORT_FIELDS]
+    status_column = EXPORT_FIELDS.index("status")
+    headers[status_column] = headers[status_column] % {"day": on.strftime("%d.%m.%Y")}
+    dataset = tablib.Dataset(headers=headers)
+    for row in export_rows(clusters, on, request):
+        dataset.append([_for_people(field, row[field], date_cell) for field in EXPORT_FIELDS])
+    return dataset
+
+
+def excel_csv(clusters, on, request):
+    """Bytes of a CSV as Polish Excel opens it: semicolons, UTF-8 with BOM, dd.mm.yyyy."""
+    return write_csv(spreadsheet_dataset(clusters, on, request, lambda d: d.strftime("%d.%m.%Y")))
+
+
+def xlsx(clusters, on, request):
+    return write_xlsx(spreadsheet_dataset(clusters, on, request, lambda d: d))
+
+
+FILE_NAME_START = pgettext_lazy("file name", "clusters")
+# The part of a download's file name each filter gives, in the order they are named:
+# a word for the filter (None: the value says it alone) and the value.
+FILE_NAME_WORDS = {
+    "status": None,
+    "as_of": pgettext_lazy("file name", "on"),
+    "voivodeship": pgettext_lazy("file name", "voivodeship"),
+    "specialisation": pgettext_lazy("file name", "specialisation"),
+    "kind": None,
+    "round": pgettext_lazy("file name", "round"),
+    "q": pgettext_lazy("file name", "search"),
+}
+# Room left for the date and extension within the 255 bytes a file name may take.
+MAX_FILTER_PART = 180
+
+
+def _value_words(filterset, name, value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if hasattr(value, "slug"):
+        return value.slug
+    choices = dict(filterset.filters[name].extra.get("choices") or ())
+    return str(choices.get(value, value))
+
+
+def download_name(filterset, extension, variant=""):
+    """'klastry-posiada-status-wojewodztwo-mazowieckie-2026-12-03.xlsx': filters and today.
+
+    Folded to ASCII like slugs, so every browser and disk keeps it; two downloads of
+    different filters or days never share a name. Ignored (invalid) values are left out,
+    as they are from the file.
+    """
+    filterset.is_valid()  # cleaned_data then holds the valid values only, as applied
+    cleaned = filterset.form.cleaned_data
+    parts = []
+    for name, word in FILE_NAME_WORDS.items():
+        value = cleaned.get(name)
+        if value in (None, ""):
+            continue
+        if word is not None:
+            parts.append(str(word))
+        parts.append(_value_words(filterset, name, value))
+    filters = polish_slugify(" ".join(parts))[:MAX_FILTER_PART].strip("-")
+    pieces = [polish_slugify(FILE_NAME_START), filters, variant, today().isoformat()]
+    return "-".join(piece for piece in pieces if piece) + "." + extension

@@ -16,6 +16,12 @@ urlpatterns = [
     ),
     path(pgettext_lazy("URL", "clusters/export.csv"), views.export_csv, name="export-csv"),
     path(pgettext_lazy("URL", "clusters/export.json"), views.export_json, name="export-json"),
+    path(pgettext_lazy("URL", "clusters/export.xlsx"), views.export_xlsx, name="export-xlsx"),
+    path(
+        pgettext_lazy("URL", "clusters/export-excel.csv"),
+        views.export_excel_csv,
+        name="export-excel-csv",
+    ),
     path(
         pgettext_lazy("URL", "clusters/<slug:slug>/"),
         cached_public_page(views.cluster_detail),

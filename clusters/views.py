@@ -6,12 +6,13 @@ from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from core.dates import today
 from core.text import slug_for
 
-from .exports import EXPORT_FIELDS, export_rows
+from .exports import EXPORT_FIELDS, download_name, excel_csv, export_rows, xlsx
 from .filters import ClusterFilter
 from .models import (
     Application,
@@ -23,6 +24,7 @@ from .models import (
     Round,
     StageResult,
     StatusAward,
+    StatusState,
 )
 from .models.rounds import roman
 from .status_check import StatusCheckForm
@@ -85,15 +87,86 @@ class ClusterListView(ListView):
         incomplete = ReportedStatusCount.objects.filter(on=as_of).above_registry(
             Cluster.objects.published()
         )
-        return super().get_context_data(
-            filter=self.filterset, as_of=as_of, incomplete_counts=incomplete, **kwargs
+        context = super().get_context_data(
+            filter=self.filterset,
+            as_of=as_of,
+            incomplete_counts=incomplete,
+            ignored_filters=ignored_filters(self.filterset),
+            **kwargs,
         )
+        count = context["paginator"].count
+        context["downloads"] = downloads(count)
+        if not count and self.asks_for_holders_today(as_of):
+            context.update(last_status_hint(as_of))
+        return context
+
+    def asks_for_holders_today(self, as_of):
+        # cleaned_data holds the filters applied, the valid ones, even beside invalid ones.
+        self.filterset.is_valid()
+        status = self.filterset.form.cleaned_data.get("status")
+        return status == StatusState.CURRENT and as_of == today()
+
+
+def last_status_hint(on):
+    """What the home page says when nobody holds status on `on`, for the list to say too.
+
+    Empty when somebody does (other filters left the list empty): queried only for an
+    empty list, so a full page costs what it did.
+    """
+    published = Cluster.objects.published()
+    if published.with_status_on(on).exists():
+        return {}
+    day = published.last_day_with_status(on)
+    count = published.with_status_on(day).count() if day else 0
+    return {"no_status_today": True, "last_status_day": day, "last_status_count": count}
+
+
+def ignored_filters(filterset):
+    """(label, value as given, errors) of each filter the list could not apply."""
+    form = filterset.form
+    return [
+        {
+            "label": form.fields[name].label if name in form.fields else "",
+            "value": filterset.data.get(name, ""),
+            "errors": errors,
+        }
+        for name, errors in filterset.errors.items()
+    ]
+
+
+# What one cluster adds to each download and what the file takes besides, in bytes,
+# measured on the built-in data; the list shows the sum for its count as a size hint.
+DOWNLOADS = [
+    # (URL name, label, what it is for, bytes per cluster, bytes of the file's own)
+    ("clusters:export-xlsx", _("XLSX for Excel"), _("spreadsheet"), 135, 5050),
+    (
+        "clusters:export-excel-csv",
+        _("CSV for Excel"),
+        _("semicolons, column names in words"),
+        255,
+        340,
+    ),
+    ("clusters:export-csv", _("CSV, open data"), _("commas, stable codes"), 240, 290),
+    ("clusters:export-json", _("JSON, open data"), _("stable codes"), 720, 60),
+]
+
+
+def downloads(count):
+    return [
+        {"url_name": url_name, "label": label, "note": note, "size": overhead + per_row * count}
+        for url_name, label, note, per_row, overhead in DOWNLOADS
+    ]
+
+
+def attachment(filename):
+    return f'attachment; filename="{filename}"'
 
 
 def export_csv(request):
+    """Open data: commas, stable codes and ISO dates, for programs (columns never change)."""
     filterset = filtered_clusters(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="klastry-kkk.csv"'
+    response["Content-Disposition"] = attachment(download_name(filterset, "csv"))
     # The byte order mark makes Excel read the file as UTF-8 (Polish letters).
     response.write("\ufeff")
     writer = csv.DictWriter(response, fieldnames=EXPORT_FIELDS)
@@ -110,7 +183,30 @@ def export_json(request):
         {"as_of": filterset.as_of_date.isoformat(), "count": len(rows), "clusters": rows},
         json_dumps_params={"ensure_ascii": False, "indent": 1},
     )
-    response["Content-Disposition"] = 'inline; filename="klastry-kkk.json"'
+    response["Content-Disposition"] = f'inline; filename="{download_name(filterset, "json")}"'
+    return response
+
+
+def export_xlsx(request):
+    """The list for people, as a workbook: labels, headers in the page's language, dates."""
+    filterset = filtered_clusters(request)
+    response = HttpResponse(
+        xlsx(filterset.qs, filterset.as_of_date, request),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = attachment(download_name(filterset, "xlsx"))
+    return response
+
+
+def export_excel_csv(request):
+    """The list for people as a CSV that Polish Excel opens by double-click."""
+    filterset = filtered_clusters(request)
+    response = HttpResponse(
+        excel_csv(filterset.qs, filterset.as_of_date, request),
+        content_type="text/csv; charset=utf-8",
+    )
+    name = download_name(filterset, "csv", variant="excel")
+    response["Content-Disposition"] = attachment(name)
     return response
 
 
@@ -148,16 +244,33 @@ def cluster_detail(request, slug):
         .distinct()
         .order_by("-start_date")
     )
+    on = today()
+    for application in cluster.published_applications:
+        mark_filled_columns(application)
     return render(
         request,
         "clusters/cluster_detail.html",
         {
             "cluster": cluster,
-            "on": today(),
+            "on": on,
             "events": events,
             "estimated": [a for a in cluster.status_awards.all() if a.dates_estimated],
+            # Two terms of one coordinator are still one coordinator: the heading counts them.
+            "coordinators_count": len({t.coordinator_id for t in cluster.representations.all()}),
+            "current_term": cluster.representation_on(on),
         },
     )
+
+
+def mark_filled_columns(application):
+    """Which of the optional columns of an application's results table hold anything.
+
+    A column of dashes says nothing; an unscored round (formal assessment, Expert Panel
+    only) or results recorded without experts leave it out.
+    """
+    results = application.stage_results.all()
+    application.shows_points = any(result.points is not None for result in results)
+    application.shows_expert_scores = any(result.expert_scores.all() for result in results)
 
 
 def published_cluster(slug):
@@ -265,6 +378,12 @@ def round_detail(request, slug):
             "on": today(),
             "estimated": estimated,
             "published": round_.results_are_published(),
+            # A points column of dashes only says nothing was published: left out then.
+            "shows_points": round_.publishes_points
+            and any(
+                application.scores_published and application.total_points is not None
+                for application in round_.ranked_applications
+            ),
         },
     )
 

@@ -118,6 +118,11 @@ class Coordinator(models.Model):
         if not self.slug:
             self.slug = slug_for(type(self), self.name)
 
+    @property
+    def legal_form_known(self):
+        """Whether the legal form says anything: "other or unknown" is left off public pages."""
+        return self.legal_form != self.LegalForm.OTHER
+
 
 class Specialisation(EnglishNamed, models.Model):
     """An industry or smart specialisation a cluster works in."""

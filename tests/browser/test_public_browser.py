@@ -1,5 +1,9 @@
 """The public site in a real Chromium: a visitor's journeys, downloads, axe-core, screenshots."""
 
+import io
+import re
+
+import openpyxl
 import pytest
 
 from kkkregistry.builtin_data import load_registry_data
@@ -102,11 +106,20 @@ def test_visitor_downloads_the_calendar_and_the_csv(page, registry, tmp_path):
 
     page.goto("/klastry/?voivodeship=lubusz")
     with page.expect_download() as csv_file:
-        page.get_by_role("link", name="Pobierz jako CSV").click()
+        page.get_by_role("link", name="CSV, dane otwarte").click()
     content = csv_file.value.path().read_bytes()
     assert content.startswith(b"\xef\xbb\xbf")
     assert "Zielona Góra" in content.decode("utf-8-sig")
     assert "Rzeszów" not in content.decode("utf-8-sig")
+    assert re.fullmatch(
+        r"klastry-wojewodztwo-lubuskie-\d{4}-\d\d-\d\d\.csv", csv_file.value.suggested_filename
+    )
+    with page.expect_download() as xlsx_file:
+        page.get_by_role("link", name="XLSX dla Excela").click()
+    assert xlsx_file.value.suggested_filename.endswith(".xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_file.value.path().read_bytes())).active
+    assert [row[0] for row in sheet.values][0] == "Nazwa"
+    assert "Zielona Góra" in [row[4] for row in sheet.values]
 
 
 def test_map_tiles_lead_to_the_voivodeships_clusters(page, registry):

@@ -312,6 +312,10 @@ PAGES = [
     "/klastry/klaster-zbiorczy-0000/",
     "/klastry/export.csv",
     "/klastry/export.json?status=current",
+    "/klastry/export.xlsx?status=current&voivodeship=lodz",
+    "/klastry/export-excel.csv",
+    # An empty list: whether anybody holds status today is asked, in one query.
+    "/klastry/?status=current&q=nikt",
     "/weryfikacja-statusu/?cluster=klaster-zbiorczy-0000&on=2026-06-01",
     "/rundy/",
     "/rundy/runda-stala/",

@@ -122,6 +122,7 @@ def public_urls(cluster, round_, conference, panel):
     yield from urls
     yield reverse("clusters:export-csv") + "?status=all"
     yield reverse("clusters:export-json") + "?status=all"
+    yield reverse("clusters:export-excel-csv") + "?status=all"
     yield reverse("events:calendar")
     yield reverse("sitemap")
 

@@ -230,7 +230,12 @@ def test_the_cluster_list_survives_nasty_values_in_every_parameter(client, some_
 
 
 def test_cluster_exports_survive_nasty_values(client, some_registry):
-    for name in ("clusters:export-csv", "clusters:export-json"):
+    for name in (
+        "clusters:export-csv",
+        "clusters:export-json",
+        "clusters:export-xlsx",
+        "clusters:export-excel-csv",
+    ):
         for value in NASTY:
             assert (
                 get(client, polish(name), dict.fromkeys(CLUSTER_PARAMS, value)).status_code == 200
