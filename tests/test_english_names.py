@@ -198,6 +198,12 @@ def test_the_open_data_gives_the_english_names(client, registry):
     assert (api_round["name"], api_round["name_en"]) == ("Runda VI", "Round VI")
     api_event = client.get("/api/v1/events/e-boost-kick-off-2023/").json()
     assert api_event["title_en"] == "E-BOOST project kick-off meeting"
+    english = dict(Specialisation.objects.values_list("name", "name_en"))
+    clusters = client.get("/klastry/export.json").json()["clusters"]
+    assert any("Metals and metalworking" in c["specialisations_en"] for c in clusters)
+    for cluster in clusters:
+        polish = cluster["specialisations"].split("; ")
+        assert cluster["specialisations_en"] == "; ".join(english.get(n, n) for n in polish)
     package = client.get("/dane/datapackage.json").json()
     rounds_schema = next(r for r in package["resources"] if r["name"] == "rounds")["schema"]
     assert "name_en" in [field["name"] for field in rounds_schema["fields"]]
