@@ -64,6 +64,11 @@ CLUSTERS = Table(
         Column("city", "string", "Seat city."),
         Column("voivodeship", "string", "Voivodeship of the seat.", codes(VOIVODESHIP_CHOICES)),
         Column("specialisations", "string", "Specialisations, separated by '; '."),
+        Column(
+            "specialisations_en",
+            "string",
+            "The same in English, in the same order (Polish where no English name is given).",
+        ),
         Column("coordinator", "string", "Coordinator on the day."),
         Column("coordinator_nip", "string", "Coordinator's NIP (tax id), 10 digits.", NIP),
         Column("coordinator_regon", "string", "Coordinator's REGON, 9 or 14 digits.", REGON),

@@ -110,7 +110,7 @@ class SpecialisationRef(serializers.Serializer):
 
     @extend_schema_field(LABELS_SCHEMA)
     def get_name(self, specialisation):
-        return {"pl": specialisation.name, "en": specialisation.name_en or specialisation.name}
+        return {"pl": specialisation.name, "en": specialisation.english_name}
 
 
 # --- Awards -------------------------------------------------------------------

@@ -25,6 +25,7 @@ EXPORT_FIELDS = [
     "city",
     "voivodeship",
     "specialisations",
+    "specialisations_en",
     "coordinator",
     "coordinator_nip",
     "coordinator_regon",
@@ -76,6 +77,8 @@ def export_rows(clusters, on, request, for_spreadsheet=False):
             "city": cluster.city,
             "voivodeship": cluster.voivodeship,
             "specialisations": "; ".join(s.name for s in cluster.specialisations.all()),
+            # In the same order, each the Polish name where no English one is given.
+            "specialisations_en": "; ".join(s.english_name for s in cluster.specialisations.all()),
             "coordinator": coordinator.name if coordinator else "",
             "coordinator_nip": coordinator.nip if coordinator else "",
             "coordinator_regon": coordinator.regon if coordinator else "",

@@ -5,13 +5,8 @@ from django.utils.translation import get_language
 
 
 def english_wanted():
-    """Whether the active language is English (the public /en/ pages, English API labels)."""
+    """Whether the active language is English: the /en/ pages, an English admin."""
     return (get_language() or "").startswith("en")
-
-
-def in_active_language(polish, english):
-    """`english` on English pages when it is given, else `polish`."""
-    return english if english and english_wanted() else polish
 
 
 class EnglishNamed:
@@ -24,7 +19,10 @@ class EnglishNamed:
     english_field = "name_en"
 
     @property
+    def english_name(self):
+        """What an English reader is shown: the English form, else the Polish one."""
+        return getattr(self, self.english_field) or getattr(self, self.polish_field)
+
+    @property
     def display_name(self):
-        return in_active_language(
-            getattr(self, self.polish_field), getattr(self, self.english_field)
-        )
+        return self.english_name if english_wanted() else getattr(self, self.polish_field)

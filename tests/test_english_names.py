@@ -10,7 +10,6 @@ import pytest
 from django.utils import translation
 
 from clusters.models import Institution, Round, Specialisation
-from core.language import in_active_language
 from events.models import Event
 from tests.factories import (
     EventFactory,
@@ -38,12 +37,12 @@ def options(html, name):
 # --- the rule ----------------------------------------------------------------------------
 
 
-def test_english_pages_get_the_english_form_and_polish_where_none_is_given():
-    with translation.override("en"):
-        assert in_active_language("Runda VI", "Round VI") == "Round VI"
-        assert in_active_language("Runda VI", "") == "Runda VI"
+def test_english_readers_get_the_english_form_and_polish_where_none_is_given():
     with translation.override("pl"):
-        assert in_active_language("Runda VI", "Round VI") == "Runda VI"
+        assert Round(name="Runda VI", name_en="Round VI").english_name == "Round VI"
+        assert Round(name="Runda VI").english_name == "Runda VI"
+    with translation.override("en"):
+        assert Round(name="Runda VI").display_name == "Runda VI"
 
 
 def test_every_named_model_follows_the_rule():
@@ -198,6 +197,12 @@ def test_the_open_data_gives_the_english_names(client, registry):
     assert (api_round["name"], api_round["name_en"]) == ("Runda VI", "Round VI")
     api_event = client.get("/api/v1/events/e-boost-kick-off-2023/").json()
     assert api_event["title_en"] == "E-BOOST project kick-off meeting"
+    english = dict(Specialisation.objects.values_list("name", "name_en"))
+    clusters = client.get("/klastry/export.json").json()["clusters"]
+    assert any("Metals and metalworking" in c["specialisations_en"] for c in clusters)
+    for cluster in clusters:
+        polish = cluster["specialisations"].split("; ")
+        assert cluster["specialisations_en"] == "; ".join(english.get(n, n) for n in polish)
     package = client.get("/dane/datapackage.json").json()
     rounds_schema = next(r for r in package["resources"] if r["name"] == "rounds")["schema"]
     assert "name_en" in [field["name"] for field in rounds_schema["fields"]]
