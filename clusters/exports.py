@@ -8,7 +8,7 @@ headers in the page's language.
 import datetime
 
 import tablib
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from localflavor.pl.pl_voivodeships import VOIVODESHIP_CHOICES
 
 from core.dates import today
@@ -123,6 +123,7 @@ SPREADSHEET_HEADERS = {
     "status_possible_until": pgettext_lazy("spreadsheet column", "Status possibly until"),
     "website": pgettext_lazy("spreadsheet column", "Website"),
 }
+SPREADSHEET_FIELDS = [field for field in EXPORT_FIELDS if field != "specialisations_en"]
 DATE_FIELDS = {
     "status_valid_until",
     "last_status_end",
@@ -154,12 +155,16 @@ def spreadsheet_dataset(clusters, on, request, date_cell):
     `date_cell` turns a date into what the format holds: a date for XLSX, text for CSV.
     Formulae are escaped by the writers.
     """
-    headers = [str(SPREADSHEET_HEADERS[field]) for field in EXPORT_FIELDS]
-    status_column = EXPORT_FIELDS.index("status")
+    headers = [str(SPREADSHEET_HEADERS[field]) for field in SPREADSHEET_FIELDS]
+    status_column = SPREADSHEET_FIELDS.index("status")
     headers[status_column] = headers[status_column] % {"day": on.strftime("%d.%m.%Y")}
     dataset = tablib.Dataset(headers=headers)
+    # People read one specialisations column, in the page's language.
+    english = get_language() == "en"
     for row in export_rows(clusters, on, request):
-        dataset.append([_for_people(field, row[field], date_cell) for field in EXPORT_FIELDS])
+        if english:
+            row["specialisations"] = row["specialisations_en"]
+        dataset.append([_for_people(field, row[field], date_cell) for field in SPREADSHEET_FIELDS])
     return dataset
 
 
