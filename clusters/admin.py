@@ -20,6 +20,7 @@ from core.admin import (
     VersionedForm,
 )
 from core.dates import today
+from core.grammar import FEMININE, MASCULINE, NEUTER, PolishNoun
 from core.text import fold
 from transfer.admin import RegistryImportExportMixin
 
@@ -122,6 +123,7 @@ class ClusterStatusAwardInline(TabularInline):
 
 @admin.register(models.Cluster)
 class ClusterAdmin(RegistryImportExportMixin, RegistryAdmin):
+    noun = PolishNoun("klaster", "klaster", "klastry", "klastrów", MASCULINE)
     resource_classes = [resources.ClusterResource]
     list_display = [
         "name",
@@ -272,6 +274,7 @@ class ClusterAdmin(RegistryImportExportMixin, RegistryAdmin):
 
 @admin.register(models.Coordinator)
 class CoordinatorAdmin(RegistryImportExportMixin, RegistryAdmin):
+    noun = PolishNoun("koordynator", "koordynatora", "koordynatorów", "koordynatorów", MASCULINE)
     resource_classes = [resources.CoordinatorResource]
     list_display = ["name", "legal_form", "nip", "city", "voivodeship", "clusters"]
     list_filter = ["legal_form", "voivodeship"]
@@ -321,6 +324,7 @@ class CoordinatorAdmin(RegistryImportExportMixin, RegistryAdmin):
 
 @admin.register(models.Specialisation)
 class SpecialisationAdmin(RegistryImportExportMixin, RegistryAdmin):
+    noun = PolishNoun("specjalizacja", "specjalizację", "specjalizacje", "specjalizacji", FEMININE)
     resource_classes = [resources.SpecialisationResource]
     list_display = ["name", "name_en"]
     search_fields = ["name", "name_en"]
@@ -333,6 +337,7 @@ class InstitutionNameInline(TabularInline):
 
 @admin.register(models.Institution)
 class InstitutionAdmin(RegistryImportExportMixin, RegistryAdmin):
+    noun = PolishNoun("instytucja", "instytucję", "instytucje", "instytucji", FEMININE)
     resource_classes = [resources.InstitutionResource]
     list_display = ["name", "short_name", "kind"]
     list_filter = ["kind"]
@@ -349,6 +354,7 @@ class PersonRoleInline(TabularInline):
 
 @admin.register(models.Person)
 class PersonAdmin(RegistryImportExportMixin, RegistryAdmin):
+    noun = PolishNoun("osoba", "osobę", "osoby", "osób", FEMININE)
     resource_classes = [resources.PersonResource]
     list_display = ["name", "email", "phone"]
     search_fields = ["name"]
@@ -361,6 +367,13 @@ class PersonAdmin(RegistryImportExportMixin, RegistryAdmin):
 
 @admin.register(models.ReportedStatusCount)
 class ReportedStatusCountAdmin(RegistryImportExportMixin, RegistryAdmin):
+    noun = PolishNoun(
+        "liczba klastrów ze statusem wg źródła",
+        "liczbę klastrów ze statusem wg źródła",
+        "liczby klastrów ze statusem wg źródeł",
+        "liczb klastrów ze statusem wg źródeł",
+        FEMININE,
+    )
     resource_classes = [resources.ReportedStatusCountResource]
     list_display = ["on", "clusters", "note"]
     search_fields = ["note", "source_url"]
@@ -386,6 +399,7 @@ class RoundApplicationInline(ReadOnlyTabularInline):
 
 @admin.register(models.Round)
 class RoundAdmin(RegistryImportExportMixin, RegistryAdmin):
+    noun = PolishNoun("runda", "rundę", "rundy", "rund", FEMININE)
     resource_classes = [resources.RoundResource]
     list_display = [
         "name",
@@ -669,6 +683,7 @@ class StageResultInline(TabularInline):
 
 @admin.register(models.Application)
 class ApplicationAdmin(RegistryImportExportMixin, RegistryAdmin):
+    noun = PolishNoun("wniosek", "wniosek", "wnioski", "wniosków", MASCULINE)
     resource_classes = [resources.ApplicationResource]
     list_display = [
         "cluster",
@@ -737,6 +752,7 @@ class StageResultForm(VersionedForm):
 class StageResultAdmin(RegistryAdmin):
     """One stage's result with each expert's points; opened from its application."""
 
+    noun = PolishNoun("wynik etapu", "wynik etapu", "wyniki etapów", "wyników etapów", MASCULINE)
     form = StageResultForm
 
     list_display = ["application", "stage", "result", "points"]
@@ -763,6 +779,9 @@ class StageResultAdmin(RegistryAdmin):
 
 @admin.register(models.StatusAward)
 class StatusAwardAdmin(RegistryImportExportMixin, RegistryAdmin):
+    noun = PolishNoun(
+        "nadanie statusu", "nadanie statusu", "nadania statusu", "nadań statusu", NEUTER
+    )
     resource_classes = [resources.StatusAwardResource]
     list_display = [
         "cluster",
@@ -816,6 +835,7 @@ class CriterionInline(TabularInline):
 class EvaluationStageAdmin(RegistryAdmin):
     """A stage with its criteria; opened from its round."""
 
+    noun = PolishNoun("etap oceny", "etap oceny", "etapy oceny", "etapów oceny", MASCULINE)
     fields = ["round", "order", "kind", "max_points", "pass_threshold", "experts", "description"]
     readonly_fields = ["round"]
     inlines = [CriterionInline]
@@ -919,6 +939,13 @@ class ExpertAssignmentAdmin(RegistryAdmin):
     page shown to them names another expert or their points.
     """
 
+    noun = PolishNoun(
+        "przydział eksperta",
+        "przydział eksperta",
+        "przydziały ekspertów",
+        "przydziałów ekspertów",
+        MASCULINE,
+    )
     form = ExpertAssignmentForm
     list_display = ["application", "stage", "impartiality", "card_state", "card_link"]
     list_filter = ["application__round", "impartiality"]

@@ -1,6 +1,7 @@
 """What every registry admin shares: history with restore, the version check, inlines."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -25,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
 
+from .grammar import polish_message, polish_title
 from .history import RestoreRefused, history_entries, related_rows, restore_version
 
 
@@ -83,6 +85,38 @@ class RegistryAdmin(SimpleHistoryAdmin):
     """
 
     form = VersionedForm
+    #: The model's name in the forms Polish titles and messages need (core/grammar.py);
+    #: every registry admin names one.
+    noun = None
+
+    # Polish titles and messages in their grammar, not Django's "Dodaj runda" and
+    # "został(a)(-ło) dodany(-na)(-ne)"; other languages keep Django's own.
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if add:
+            kind = "add"
+        elif self.has_change_permission(request, obj):
+            kind = "change"
+        else:
+            kind = "view"
+        context["title"] = polish_title(self.noun, kind) or context["title"]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def changelist_view(self, request, extra_context=None):
+        if IS_POPUP_VAR in request.GET:
+            kind = "select"
+        elif self.has_change_permission(request):
+            kind = "select_to_change"
+        else:
+            kind = "select_to_view"
+        own = {}
+        if title := polish_title(self.noun, kind):
+            own = {"title": title, "add_label": polish_title(self.noun, "add")}
+        return super().changelist_view(request, {**own, **(extra_context or {})})
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        message = polish_message(self.noun, self.opts, message)
+        return super().message_user(request, message, level, *args, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         # Without fieldsets Django lists every form field, the version among them.

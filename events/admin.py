@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import RegistryAdmin, TabularInline
+from core.grammar import MASCULINE, NEUTER, PolishNoun
 from transfer.admin import RegistryImportExportMixin
 
 from . import models, resources
@@ -31,6 +32,7 @@ class ParticipationInline(TabularInline):
 
 @admin.register(models.Event)
 class EventAdmin(RegistryImportExportMixin, RegistryAdmin):
+    noun = PolishNoun("wydarzenie", "wydarzenie", "wydarzenia", "wydarzeń", NEUTER)
     resource_classes = [resources.EventResource]
     list_display = ["title", "kind", "start_date", "end_date", "city", "country", "published"]
     list_filter = ["kind", YearFilter, "published", "country"]
@@ -85,6 +87,7 @@ class EventAdmin(RegistryImportExportMixin, RegistryAdmin):
 
 @admin.register(models.Project)
 class ProjectAdmin(RegistryImportExportMixin, RegistryAdmin):
+    noun = PolishNoun("projekt", "projekt", "projekty", "projektów", MASCULINE)
     resource_classes = [resources.ProjectResource]
     list_display = ["name", "programme", "grant_signed_on"]
     search_fields = ["name", "topic"]

@@ -2,12 +2,20 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import RegistryAdmin
+from core.grammar import FEMININE, PolishNoun
 
 from .models import AccessibilityStatement
 
 
 @admin.register(AccessibilityStatement)
 class AccessibilityStatementAdmin(RegistryAdmin):
+    noun = PolishNoun(
+        "deklaracja dostępności",
+        "deklarację dostępności",
+        "deklaracje dostępności",
+        "deklaracji dostępności",
+        FEMININE,
+    )
     list_display = ["__str__", "status", "updated_on", "reviewed_on", "contact_person"]
     fieldsets = [
         (None, {"fields": ["entity", "status", "issues_pl", "issues_en"]}),
