@@ -184,10 +184,16 @@ class RegistryAdmin(SimpleHistoryAdmin):
         The form only shows the version and carries the version the record was at
         when the page was opened (VersionedForm): what is restored is the version.
         """
-        extra_context = {"related_kinds": self.related_kinds(), **(extra_context or {})}
+        obj = self.get_object(request, unquote(object_id))
+        extra_context = {
+            "related_kinds": self.related_kinds(),
+            "version_title": polish_title(
+                self.noun, "view_version" if self.revert_disabled(request, obj) else "revert"
+            ),
+            **(extra_context or {}),
+        }
         if request.method != "POST":
             return super().history_form_view(request, object_id, version_id, extra_context)
-        obj = self.get_object(request, unquote(object_id))
         # simple-history hides the revert button from viewers but would still accept the POST.
         if not self.has_change_history_permission(request, obj):
             raise PermissionDenied

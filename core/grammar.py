@@ -64,6 +64,9 @@ TITLES = {
     "select": "Select %s",
     "select_to_change": "Select %s to change",
     "select_to_view": "Select %s to view",
+    # simple-history's, on a version's page
+    "revert": "Revert %(verbose_name)s",
+    "view_version": "View %(verbose_name)s",
 }
 
 
@@ -71,7 +74,10 @@ def polish_title(noun, kind):
     """The admin page's title ("Dodaj rundę"), or None outside Polish or without forms."""
     if noun is None or not speaks_polish():
         return None
-    return gettext(TITLES[kind]) % noun.accusative
+    title = gettext(TITLES[kind])
+    if "%(verbose_name)s" in title:
+        return title % {"verbose_name": noun.accusative}
+    return title % noun.accusative
 
 
 # Django's message ids (read through variables: they are Django's to translate, not ours).
