@@ -1,5 +1,7 @@
 """What every registry admin shares: history with restore, the version check, inlines."""
 
+from math import ceil
+
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
@@ -16,6 +18,7 @@ from django.forms import (
     ModelForm,
     ModelMultipleChoiceField,
     Select,
+    Textarea,
 )
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
@@ -35,6 +38,22 @@ def latest_version(instance):
     return instance.history.aggregate(latest=Max("history_id"))["latest"]
 
 
+#: Characters a line of the admin's text box holds, roughly (its CSS width, not its cols).
+TEXTAREA_LINE = 80
+TEXTAREA_ROWS = (3, 25)
+
+
+def size_textareas(form):
+    """Text boxes as tall as their text (within bounds), not a fixed ten rows."""
+    for name, field in form.fields.items():
+        if not isinstance(field.widget, Textarea):
+            continue
+        text = str(form.initial.get(name) or "")
+        lines = sum(max(1, ceil(len(line) / TEXTAREA_LINE)) for line in text.splitlines())
+        low, high = TEXTAREA_ROWS
+        field.widget.attrs["rows"] = min(max(lines + 1, low), high)
+
+
 class VersionedForm(ModelForm):
     """Refuses to save over a change somebody else saved after this form was opened.
 
@@ -48,6 +67,7 @@ class VersionedForm(ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.initial["version"] = str(latest_version(self.instance) or "")
+        size_textareas(self)
 
     def clean(self):
         cleaned_data = super().clean()
