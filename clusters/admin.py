@@ -449,9 +449,11 @@ class StageInline(TabularInline):
     verbose_name_plural = _("evaluation stages (open a scored stage to edit its criteria)")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Narrow boxes: a stage's row fits a 1280-pixel screen beside the admin's menu.
         if db_field.name == "description":
-            # A narrow box: the row of a stage fits a 1280-pixel screen.
-            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 30})
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 12})
+        if db_field.name in ("order", "max_points", "pass_threshold", "experts"):
+            kwargs["widget"] = forms.NumberInput(attrs={"class": "vIntegerField"})
         if db_field.name == "order":
             kwargs["help_text"] = _(
                 "Type a stage's new number to move it; the stages are then numbered 1, 2, … "
