@@ -20,7 +20,7 @@ from core.admin import (
     VersionedForm,
 )
 from core.dates import today
-from core.grammar import FEMININE, MASCULINE, NEUTER, PolishNoun
+from core.grammar import FEMININE, MASCULINE, NEUTER, PolishNoun, register_nouns
 from core.text import fold
 from transfer.admin import RegistryImportExportMixin
 
@@ -39,6 +39,78 @@ from .services import (
     reorder_stages,
     round_progress,
     save_score_card,
+)
+
+# Each model's name in the forms the Polish admin's titles and messages need.
+register_nouns(
+    {
+        models.Cluster: PolishNoun("klaster", "klaster", "klastry", "klastrów", MASCULINE),
+        models.ClusterFormerName: PolishNoun(
+            "dawna nazwa", "dawną nazwę", "dawne nazwy", "dawnych nazw", FEMININE
+        ),
+        models.Representation: PolishNoun(
+            "kadencja koordynatora",
+            "kadencję koordynatora",
+            "kadencje koordynatorów",
+            "kadencji koordynatorów",
+            FEMININE,
+        ),
+        models.MemberCount: PolishNoun(
+            "liczba członków", "liczbę członków", "liczby członków", "liczb członków", FEMININE
+        ),
+        models.ClusterLabel: PolishNoun(
+            "certyfikat zarządzania klastrem",
+            "certyfikat zarządzania klastrem",
+            "certyfikaty zarządzania klastrem",
+            "certyfikatów zarządzania klastrem",
+            MASCULINE,
+        ),
+        models.Coordinator: PolishNoun(
+            "koordynator", "koordynatora", "koordynatorów", "koordynatorów", MASCULINE
+        ),
+        models.Specialisation: PolishNoun(
+            "specjalizacja", "specjalizację", "specjalizacje", "specjalizacji", FEMININE
+        ),
+        models.Institution: PolishNoun(
+            "instytucja", "instytucję", "instytucje", "instytucji", FEMININE
+        ),
+        models.InstitutionName: PolishNoun(
+            "nazwa instytucji", "nazwę instytucji", "nazwy instytucji", "nazw instytucji", FEMININE
+        ),
+        models.Person: PolishNoun("osoba", "osobę", "osoby", "osób", FEMININE),
+        models.PersonRole: PolishNoun(
+            "rola osoby", "rolę osoby", "role osób", "ról osób", FEMININE
+        ),
+        models.ReportedStatusCount: PolishNoun(
+            "liczba klastrów ze statusem wg źródła",
+            "liczbę klastrów ze statusem wg źródła",
+            "liczby klastrów ze statusem wg źródeł",
+            "liczb klastrów ze statusem wg źródeł",
+            FEMININE,
+        ),
+        models.Round: PolishNoun("runda", "rundę", "rundy", "rund", FEMININE),
+        models.EvaluationStage: PolishNoun(
+            "etap oceny", "etap oceny", "etapy oceny", "etapów oceny", MASCULINE
+        ),
+        models.Criterion: PolishNoun("kryterium", "kryterium", "kryteria", "kryteriów", NEUTER),
+        models.Application: PolishNoun("wniosek", "wniosek", "wnioski", "wniosków", MASCULINE),
+        models.StageResult: PolishNoun(
+            "wynik etapu", "wynik etapu", "wyniki etapów", "wyników etapów", MASCULINE
+        ),
+        models.ExpertScore: PolishNoun(
+            "ocena eksperta", "ocenę eksperta", "oceny ekspertów", "ocen ekspertów", FEMININE
+        ),
+        models.StatusAward: PolishNoun(
+            "nadanie statusu", "nadanie statusu", "nadania statusu", "nadań statusu", NEUTER
+        ),
+        models.ExpertAssignment: PolishNoun(
+            "przydział eksperta",
+            "przydział eksperta",
+            "przydziały ekspertów",
+            "przydziałów ekspertów",
+            MASCULINE,
+        ),
+    }
 )
 
 
@@ -125,7 +197,6 @@ class ClusterStatusAwardInline(TabularInline):
 
 @admin.register(models.Cluster)
 class ClusterAdmin(RegistryImportExportMixin, RegistryAdmin):
-    noun = PolishNoun("klaster", "klaster", "klastry", "klastrów", MASCULINE)
     resource_classes = [resources.ClusterResource]
     list_display = [
         "name",
@@ -276,7 +347,6 @@ class ClusterAdmin(RegistryImportExportMixin, RegistryAdmin):
 
 @admin.register(models.Coordinator)
 class CoordinatorAdmin(RegistryImportExportMixin, RegistryAdmin):
-    noun = PolishNoun("koordynator", "koordynatora", "koordynatorów", "koordynatorów", MASCULINE)
     resource_classes = [resources.CoordinatorResource]
     list_display = ["name", "legal_form", "nip", "city", "voivodeship", "clusters"]
     list_filter = ["legal_form", "voivodeship"]
@@ -326,7 +396,6 @@ class CoordinatorAdmin(RegistryImportExportMixin, RegistryAdmin):
 
 @admin.register(models.Specialisation)
 class SpecialisationAdmin(RegistryImportExportMixin, RegistryAdmin):
-    noun = PolishNoun("specjalizacja", "specjalizację", "specjalizacje", "specjalizacji", FEMININE)
     resource_classes = [resources.SpecialisationResource]
     list_display = ["name", "name_en"]
     search_fields = ["name", "name_en"]
@@ -339,7 +408,6 @@ class InstitutionNameInline(TabularInline):
 
 @admin.register(models.Institution)
 class InstitutionAdmin(RegistryImportExportMixin, RegistryAdmin):
-    noun = PolishNoun("instytucja", "instytucję", "instytucje", "instytucji", FEMININE)
     resource_classes = [resources.InstitutionResource]
     list_display = ["name", "short_name", "kind"]
     list_filter = ["kind"]
@@ -356,7 +424,6 @@ class PersonRoleInline(TabularInline):
 
 @admin.register(models.Person)
 class PersonAdmin(RegistryImportExportMixin, RegistryAdmin):
-    noun = PolishNoun("osoba", "osobę", "osoby", "osób", FEMININE)
     resource_classes = [resources.PersonResource]
     list_display = ["name", "email", "phone"]
     search_fields = ["name"]
@@ -369,13 +436,6 @@ class PersonAdmin(RegistryImportExportMixin, RegistryAdmin):
 
 @admin.register(models.ReportedStatusCount)
 class ReportedStatusCountAdmin(RegistryImportExportMixin, RegistryAdmin):
-    noun = PolishNoun(
-        "liczba klastrów ze statusem wg źródła",
-        "liczbę klastrów ze statusem wg źródła",
-        "liczby klastrów ze statusem wg źródeł",
-        "liczb klastrów ze statusem wg źródeł",
-        FEMININE,
-    )
     resource_classes = [resources.ReportedStatusCountResource]
     list_display = ["on", "clusters", "note"]
     search_fields = ["note", "source_url"]
@@ -479,7 +539,6 @@ class RoundApplicationInline(ReadOnlyTabularInline):
 
 @admin.register(models.Round)
 class RoundAdmin(RegistryImportExportMixin, RegistryAdmin):
-    noun = PolishNoun("runda", "rundę", "rundy", "rund", FEMININE)
     resource_classes = [resources.RoundResource]
     list_display = [
         "name",
@@ -801,7 +860,6 @@ class StageResultInline(TabularInline):
 
 @admin.register(models.Application)
 class ApplicationAdmin(RegistryImportExportMixin, RegistryAdmin):
-    noun = PolishNoun("wniosek", "wniosek", "wnioski", "wniosków", MASCULINE)
     resource_classes = [resources.ApplicationResource]
     list_display = [
         "cluster",
@@ -879,7 +937,6 @@ class StageResultForm(VersionedForm):
 class StageResultAdmin(RegistryAdmin):
     """One stage's result with each expert's points; opened from its application."""
 
-    noun = PolishNoun("wynik etapu", "wynik etapu", "wyniki etapów", "wyników etapów", MASCULINE)
     form = StageResultForm
 
     list_display = ["application", "stage", "result", "points"]
@@ -906,9 +963,6 @@ class StageResultAdmin(RegistryAdmin):
 
 @admin.register(models.StatusAward)
 class StatusAwardAdmin(RegistryImportExportMixin, RegistryAdmin):
-    noun = PolishNoun(
-        "nadanie statusu", "nadanie statusu", "nadania statusu", "nadań statusu", NEUTER
-    )
     resource_classes = [resources.StatusAwardResource]
     list_display = [
         "cluster",
@@ -962,7 +1016,6 @@ class CriterionInline(TabularInline):
 class EvaluationStageAdmin(RegistryAdmin):
     """A stage with its criteria; opened from its round."""
 
-    noun = PolishNoun("etap oceny", "etap oceny", "etapy oceny", "etapów oceny", MASCULINE)
     fields = ["round", "order", "kind", "max_points", "pass_threshold", "experts", "description"]
     readonly_fields = ["round"]
     inlines = [CriterionInline]
@@ -1066,13 +1119,6 @@ class ExpertAssignmentAdmin(RegistryAdmin):
     page shown to them names another expert or their points.
     """
 
-    noun = PolishNoun(
-        "przydział eksperta",
-        "przydział eksperta",
-        "przydziały ekspertów",
-        "przydziałów ekspertów",
-        MASCULINE,
-    )
     form = ExpertAssignmentForm
     list_display = ["application", "stage", "impartiality", "card_state", "card_link"]
     list_filter = ["application__round", "impartiality"]

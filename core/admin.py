@@ -1,12 +1,13 @@
 """What every registry admin shares: history with restore, the version check, inlines."""
 
+import json
 from math import ceil
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import router, transaction
@@ -29,7 +30,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
 
-from .grammar import polish_message, polish_title
+from .grammar import (
+    noun_for,
+    polish_add_another,
+    polish_message,
+    polish_related_titles,
+    polish_title,
+)
 from .history import RestoreRefused, history_entries, related_rows, restore_version
 
 
@@ -52,6 +59,44 @@ def size_textareas(form):
         lines = sum(max(1, ceil(len(line) / TEXTAREA_LINE)) for line in text.splitlines())
         low, high = TEXTAREA_ROWS
         field.widget.attrs["rows"] = min(max(lines + 1, low), high)
+
+
+class PolishRelatedFieldWidgetWrapper(RelatedFieldWidgetWrapper):
+    """A related field's links titled "Dodaj kolejną instytucję", not Django's hedged forms."""
+
+    template_name = "core/related_widget_wrapper.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["titles"] = polish_related_titles(noun_for(self.rel.model))
+        return context
+
+
+def with_polish_related_titles(formfield):
+    """`formfield` with its related links' titles in agreeing Polish (the admin wraps it)."""
+    widget = getattr(formfield, "widget", None)
+    if type(widget) is RelatedFieldWidgetWrapper:
+        formfield.widget = PolishRelatedFieldWidgetWrapper(
+            widget.widget,
+            widget.rel,
+            widget.admin_site,
+            can_add_related=widget.can_add_related,
+            can_change_related=widget.can_change_related,
+            can_delete_related=widget.can_delete_related,
+            can_view_related=widget.can_view_related,
+        )
+    return formfield
+
+
+def with_add_text(inline_formset_data, add_text):
+    """The inline's settings for its script (Django's JSON) with our "add another" text."""
+
+    def data():
+        settings = json.loads(inline_formset_data())
+        settings["options"]["addText"] = add_text
+        return json.dumps(settings)
+
+    return data
 
 
 class VersionedForm(ModelForm):
@@ -96,21 +141,18 @@ class VersionedForm(ModelForm):
         return cleaned_data
 
 
-class RegistryAdmin(SimpleHistoryAdmin):
-    """Every model keeps its history; restoring a version needs the right to change it.
+class PolishAdminMixin:
+    """Polish titles, messages and link titles in the grammar of the model's name.
 
-    The history lists the rows named in `history_related` too, and a restore brings
-    them back with the record (core/history.py). Change forms carry the version they
-    were opened at (see VersionedForm).
+    Django's Polish says "Dodaj runda" and "został(a)(-ło) dodany(-na)(-ne)"; with the
+    forms named in core/grammar.py (register_nouns) this says "Dodaj rundę" and "Runda
+    „…” została dodana". Other languages keep Django's texts.
     """
 
-    form = VersionedForm
-    #: The model's name in the forms Polish titles and messages need (core/grammar.py);
-    #: every registry admin names one.
-    noun = None
-
-    # Polish titles and messages in their grammar, not Django's "Dodaj runda" and
-    # "został(a)(-ło) dodany(-na)(-ne)"; other languages keep Django's own.
+    @property
+    def noun(self):
+        """The model's name in the forms Polish titles and messages need (core/grammar.py)."""
+        return noun_for(self.model)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if add:
@@ -134,9 +176,35 @@ class RegistryAdmin(SimpleHistoryAdmin):
             own = {"title": title, "add_label": polish_title(self.noun, "add")}
         return super().changelist_view(request, {**own, **(extra_context or {})})
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return with_polish_related_titles(
+            super().formfield_for_dbfield(db_field, request, **kwargs)
+        )
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_formset in inline_formsets:
+            add_text = polish_add_another(noun_for(inline_formset.formset.model))
+            if add_text:
+                inline_formset.inline_formset_data = with_add_text(
+                    inline_formset.inline_formset_data, add_text
+                )
+        return inline_formsets
+
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         message = polish_message(self.noun, self.opts, message)
         return super().message_user(request, message, level, *args, **kwargs)
+
+
+class RegistryAdmin(PolishAdminMixin, SimpleHistoryAdmin):
+    """Every model keeps its history; restoring a version needs the right to change it.
+
+    The history lists the rows named in `history_related` too, and a restore brings
+    them back with the record (core/history.py). Change forms carry the version they
+    were opened at (see VersionedForm).
+    """
+
+    form = VersionedForm
 
     def get_fieldsets(self, request, obj=None):
         # Without fieldsets Django lists every form field, the version among them.
@@ -324,6 +392,11 @@ class RegistryInlineMixin:
 
     formset = PreloadedChoicesFormSet
     extra = 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return with_polish_related_titles(
+            super().formfield_for_dbfield(db_field, request, **kwargs)
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):

@@ -3,9 +3,10 @@
 Django's Polish admin puts a model's name in the nominative wherever it goes
 ("Dodaj runda", "Wybierz runda do zmiany") and hedges the gender of its messages
 ("runda „X” został(a)(-ło) dodany(-na)(-ne) pomyślnie"). Each registry admin names
-its model's forms in a PolishNoun; the admin base class (core/admin.py) uses them
+its models' forms (register_nouns); the admin base class (core/admin.py) uses them
 for its titles and rewrites Django's messages, recognised by their own wording,
-into sentences that agree. Other languages keep Django's texts.
+into sentences that agree; an inline's "add another" button says "Dodaj kolejny etap
+oceny". Other languages keep Django's texts.
 """
 
 import re
@@ -17,6 +18,9 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext, ngettext
 
 MASCULINE, FEMININE, NEUTER = "m", "f", "n"
+
+#: {model class: PolishNoun}, filled by each app's admin module (register_nouns).
+NOUNS = {}
 
 
 @dataclass(frozen=True)
@@ -48,8 +52,21 @@ class PolishNoun:
         return {MASCULINE: "go", FEMININE: "ją", NEUTER: "je"}[self.gender]
 
     @property
+    def chosen(self):
+        return {MASCULINE: "wybrany", FEMININE: "wybraną", NEUTER: "wybrane"}[self.gender]
+
+    @property
     def another(self):
         return {MASCULINE: "kolejny", FEMININE: "kolejną", NEUTER: "kolejne"}[self.gender]
+
+
+def register_nouns(nouns):
+    """Name models' Polish forms: {model class: PolishNoun}, one call in each admin module."""
+    NOUNS.update(nouns)
+
+
+def noun_for(model):
+    return NOUNS.get(model)
 
 
 def speaks_polish():
@@ -151,3 +168,23 @@ def polish_message(noun, opts, message):
             return format_html(conditional_escape(ours), **parts)
         return ours.format(**parts)
     return message
+
+
+def polish_add_another(noun):
+    """An inline's button, "Dodaj kolejny etap oceny", or None outside Polish or without forms."""
+    if noun is None or not speaks_polish():
+        return None
+    return f"Dodaj {noun.another} {noun.accusative}"
+
+
+def polish_related_titles(noun):
+    """The titles of a related field's links (change, add, delete, view), or None."""
+    if noun is None or not speaks_polish():
+        return None
+    chosen = f"{noun.chosen} {noun.accusative}"
+    return {
+        "change": f"Zmień {chosen}",
+        "add": polish_add_another(noun),
+        "delete": f"Usuń {chosen}",
+        "view": f"Zobacz {chosen}",
+    }

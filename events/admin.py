@@ -3,11 +3,22 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import RegistryAdmin, TabularInline
-from core.grammar import MASCULINE, NEUTER, PolishNoun
+from core.grammar import MASCULINE, NEUTER, PolishNoun, register_nouns
 from transfer.admin import RegistryImportExportMixin
 
 from . import models, resources
 from .services import duplicate_event
+
+# Each model's name in the forms the Polish admin's titles and messages need.
+register_nouns(
+    {
+        models.Event: PolishNoun("wydarzenie", "wydarzenie", "wydarzenia", "wydarzeń", NEUTER),
+        models.Participation: PolishNoun(
+            "uczestnik", "uczestnika", "uczestników", "uczestników", MASCULINE
+        ),
+        models.Project: PolishNoun("projekt", "projekt", "projekty", "projektów", MASCULINE),
+    }
+)
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -32,7 +43,6 @@ class ParticipationInline(TabularInline):
 
 @admin.register(models.Event)
 class EventAdmin(RegistryImportExportMixin, RegistryAdmin):
-    noun = PolishNoun("wydarzenie", "wydarzenie", "wydarzenia", "wydarzeń", NEUTER)
     resource_classes = [resources.EventResource]
     list_display = ["title", "kind", "start_date", "end_date", "city", "country", "published"]
     list_filter = ["kind", YearFilter, "published", "country"]
@@ -87,7 +97,6 @@ class EventAdmin(RegistryImportExportMixin, RegistryAdmin):
 
 @admin.register(models.Project)
 class ProjectAdmin(RegistryImportExportMixin, RegistryAdmin):
-    noun = PolishNoun("projekt", "projekt", "projekty", "projektów", MASCULINE)
     resource_classes = [resources.ProjectResource]
     list_display = ["name", "programme", "grant_signed_on"]
     search_fields = ["name", "topic"]

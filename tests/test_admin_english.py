@@ -49,6 +49,7 @@ ENGLISH = [
     "was changed",
     "został(a)",
     "dodany(-na)",
+    "kolejne(go)(-ną)(-ny)",
     "Dodaj runda",
     "Clusters",
 ]
@@ -65,6 +66,8 @@ def visible_text(html):
     attributes = re.findall(r'\b(?:title|placeholder|aria-label|alt)="([^"]*)"', html)
     buttons = re.findall(r'<input[^>]*type="(?:submit|button)"[^>]*value="([^"]*)"', html)
     buttons += re.findall(r'<input[^>]*value="([^"]*)"[^>]*type="(?:submit|button)"', html)
+    # An inline's "add another" link, written by its script from these settings.
+    buttons += re.findall(r'data-inline-formset="([^"]*)"', html)
     text = html_module.unescape(re.sub(r"<[^>]*>", "\n", html))
     return "\n".join([text, *attributes, *buttons])
 

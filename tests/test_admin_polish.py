@@ -1,5 +1,6 @@
 """The Polish admin speaks correct Polish: titles and messages agree with each model's name."""
 
+import html
 import re
 
 import pytest
@@ -12,7 +13,7 @@ from django.utils import translation
 from django.utils.html import strip_tags
 
 from core.admin import RegistryAdmin
-from core.grammar import FEMININE, MASCULINE, NEUTER, PolishNoun
+from core.grammar import FEMININE, MASCULINE, NEUTER, PolishNoun, noun_for
 from tests.factories import RoundFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +66,15 @@ def test_every_registry_admin_names_its_model_in_polish():
             # The forms start from the model's own Polish name.
             assert noun.nominative == str(model_admin.opts.verbose_name), model_admin.opts.label
             assert noun.gender in (MASCULINE, FEMININE, NEUTER)
+
+
+def test_every_inline_of_a_registry_admin_names_its_model_in_polish():
+    with translation.override("pl"):
+        for model_admin in REGISTRY_ADMINS:
+            for inline in model_admin.inlines:
+                noun = noun_for(inline.model)
+                assert isinstance(noun, PolishNoun), inline.model._meta.label
+                assert noun.nominative == str(inline.model._meta.verbose_name)
 
 
 @pytest.mark.parametrize(
@@ -171,7 +181,11 @@ def test_round_pages_and_messages_in_polish(client):
     assert "Dodaj runda" not in changelist.content.decode()
     assert h1(client.get(reverse("admin:clusters_round_add"))) == "Dodaj rundę"
     change_url = reverse("admin:clusters_round_change", args=[round_.pk])
-    assert h1(client.get(change_url)) == "Zmień rundę"
+    change_page = client.get(change_url)
+    assert h1(change_page) == "Zmień rundę"
+    # The stage inline's button, in its script's settings.
+    assert "Dodaj kolejny etap oceny" in html.unescape(change_page.content.decode())
+    assert "kolejne(go)" not in html.unescape(change_page.content.decode())
     assert (
         h1(client.get(reverse("admin:clusters_round_changelist") + "?_popup=1")) == "Wybierz rundę"
     )
@@ -196,3 +210,10 @@ def test_viewer_sees_titles_for_viewing(client):
     assert (
         h1(client.get(reverse("admin:clusters_round_change", args=[round_.pk]))) == "Zobacz rundę"
     )
+
+
+def test_staff_accounts_speak_the_same_polish(client):
+    client.force_login(UserFactory(is_superuser=True))
+    changelist = client.get(reverse("admin:auth_user_changelist"))
+    assert h1(changelist) == "Wybierz użytkownika do zmiany"
+    assert h1(client.get(reverse("admin:auth_group_add"))) == "Dodaj grupę"
