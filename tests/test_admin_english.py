@@ -50,6 +50,9 @@ ENGLISH = [
     "został(a)",
     "dodany(-na)",
     "kolejne(go)(-ną)(-ny)",
+    "wybranych(-nego)(-nej)",
+    "zaznaczone(go)(-ną)(-ny)(-nych)",
+    "wszystkie(-kich)",
     "Dodaj runda",
     "Clusters",
 ]

@@ -190,6 +190,9 @@ def test_round_pages_and_messages_in_polish(client):
         h1(client.get(reverse("admin:clusters_round_changelist") + "?_popup=1")) == "Wybierz rundę"
     )
 
+    delete_page = client.get(reverse("admin:clusters_round_delete", args=[round_.pk]))
+    assert "Czy na pewno usunąć „Runda testowa” (runda)?" in delete_page.content.decode()
+
     response = client.post(
         reverse("admin:clusters_round_changelist"),
         {"action": "delete_selected", "_selected_action": [round_.pk], "post": "yes"},
