@@ -848,6 +848,12 @@ class StageResultInline(TabularInline):
     show_change_link = True
     verbose_name_plural = _("stage results (experts' points: open a result to enter them)")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "note":
+            # A box that keeps the row within a 1280-pixel screen beside the menu.
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 36})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_queryset(self, request):
         return (
             super().get_queryset(request).select_related("stage").prefetch_related("expert_scores")
