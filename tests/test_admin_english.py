@@ -156,7 +156,12 @@ def test_import_preview_and_errors_are_polish(builtin_registry, superuser_client
     assert "Podgląd" in preview.content.decode()
     errors = upload("Nazwa;Rok założenia\nKlaster Zły;dwa tysiące\n".encode())
     assert "Plik nie został zaimportowany" in errors.content.decode()
-    for response in (preview, errors):
+    # Confirmed, the import runs as a job with a page of its own.
+    confirm = preview.context["confirm_form"]
+    process = reverse("admin:clusters_cluster_process_import")
+    job = superuser_client.post(process, {**confirm.initial, "resource": "0"}, follow=True)
+    assert job.redirect_chain and "plik.csv" in job.content.decode()
+    for response in (preview, errors, job):
         assert english_in(response.content.decode()) == set()
 
 
