@@ -20,6 +20,7 @@ from core.admin import (
     VersionedForm,
 )
 from core.dates import today
+from core.grammar import FEMININE, MASCULINE, NEUTER, PolishNoun, register_nouns
 from core.text import fold
 from transfer.admin import RegistryImportExportMixin
 
@@ -29,13 +30,87 @@ from .services import (
     RegistryError,
     add_assessment_areas,
     check_assignment,
+    check_stages_can_move,
     close_round,
     declare_impartiality,
     grant_status_to_successful_applications,
     publish_results,
     reopen_score_card,
+    reorder_stages,
     round_progress,
     save_score_card,
+)
+
+# Each model's name in the forms the Polish admin's titles and messages need.
+register_nouns(
+    {
+        models.Cluster: PolishNoun("klaster", "klaster", "klastry", "klastrów", MASCULINE),
+        models.ClusterFormerName: PolishNoun(
+            "dawna nazwa", "dawną nazwę", "dawne nazwy", "dawnych nazw", FEMININE
+        ),
+        models.Representation: PolishNoun(
+            "kadencja koordynatora",
+            "kadencję koordynatora",
+            "kadencje koordynatorów",
+            "kadencji koordynatorów",
+            FEMININE,
+        ),
+        models.MemberCount: PolishNoun(
+            "liczba członków", "liczbę członków", "liczby członków", "liczb członków", FEMININE
+        ),
+        models.ClusterLabel: PolishNoun(
+            "certyfikat zarządzania klastrem",
+            "certyfikat zarządzania klastrem",
+            "certyfikaty zarządzania klastrem",
+            "certyfikatów zarządzania klastrem",
+            MASCULINE,
+        ),
+        models.Coordinator: PolishNoun(
+            "koordynator", "koordynatora", "koordynatorów", "koordynatorów", MASCULINE
+        ),
+        models.Specialisation: PolishNoun(
+            "specjalizacja", "specjalizację", "specjalizacje", "specjalizacji", FEMININE
+        ),
+        models.Institution: PolishNoun(
+            "instytucja", "instytucję", "instytucje", "instytucji", FEMININE
+        ),
+        models.InstitutionName: PolishNoun(
+            "nazwa instytucji", "nazwę instytucji", "nazwy instytucji", "nazw instytucji", FEMININE
+        ),
+        models.Person: PolishNoun("osoba", "osobę", "osoby", "osób", FEMININE),
+        models.PersonRole: PolishNoun(
+            "rola osoby", "rolę osoby", "role osób", "ról osób", FEMININE
+        ),
+        models.ReportedStatusCount: PolishNoun(
+            "liczba klastrów ze statusem wg źródła",
+            "liczbę klastrów ze statusem wg źródła",
+            "liczby klastrów ze statusem wg źródeł",
+            "liczb klastrów ze statusem wg źródeł",
+            FEMININE,
+        ),
+        models.Round: PolishNoun("runda", "rundę", "rundy", "rund", FEMININE),
+        models.EvaluationStage: PolishNoun(
+            "etap oceny", "etap oceny", "etapy oceny", "etapów oceny", MASCULINE
+        ),
+        models.Criterion: PolishNoun("kryterium", "kryterium", "kryteria", "kryteriów", NEUTER),
+        models.Application: PolishNoun("wniosek", "wniosek", "wnioski", "wniosków", MASCULINE),
+        models.StageResult: PolishNoun(
+            "wynik etapu", "wynik etapu", "wyniki etapów", "wyników etapów", MASCULINE
+        ),
+        models.ExpertScore: PolishNoun(
+            "ocena eksperta", "ocenę eksperta", "oceny ekspertów", "ocen ekspertów", FEMININE
+        ),
+        models.StatusAward: PolishNoun(
+            "nadanie statusu", "nadanie statusu", "nadania statusu", "nadań statusu", NEUTER
+        ),
+        models.ExpertAssignment: PolishNoun(
+            "przydział eksperta",
+            "przydział eksperta",
+            "przydziały ekspertów",
+            "przydziałów ekspertów",
+            MASCULINE,
+        ),
+    }
 )
 
 
@@ -367,21 +442,99 @@ class ReportedStatusCountAdmin(RegistryImportExportMixin, RegistryAdmin):
     date_hierarchy = "on"
 
 
+class StageForm(forms.ModelForm):
+    """A stage on its round's page: a new number for a saved stage asks to move it there."""
+
+    def _get_validation_exclusions(self):
+        # The stages are renumbered together after the save (StageFormSet), so a stage
+        # may ask for a number another holds: neither the form nor the formset refuses it.
+        exclusions = super()._get_validation_exclusions()
+        if self.instance.pk is not None:
+            exclusions.add("order")
+        return exclusions
+
+
+class StageFormSet(PreloadedChoicesFormSet):
+    """The round's stages; changed numbers renumber them 1, 2, … through reorder_stages()."""
+
+    def moves(self):
+        """{stage id: the number asked for} for the saved stages whose number changed."""
+        return {
+            form.instance.pk: form.cleaned_data["order"]
+            for form in self.initial_forms
+            if "order" in form.changed_data
+            and form.cleaned_data.get("order")
+            and not self._should_delete_form(form)
+        }
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or not self.moves():
+            return
+        try:
+            check_stages_can_move(self.instance)
+        except RegistryError as error:
+            raise ValidationError(str(error)) from error
+
+    def save(self, commit=True):
+        moves = self.moves()
+        for form in self.initial_forms:
+            if form.instance.pk in moves:
+                # Saved under its old number; reorder_stages() moves it with the others.
+                form.instance.order = form.initial["order"]
+        saved = super().save(commit)
+        if moves:
+            old = {form.instance.pk: form.initial["order"] for form in self.initial_forms}
+
+            def place(stage):
+                # A stage moved up goes before the one holding its new number, one moved
+                # down after it.
+                wanted = moves.get(stage.pk, stage.order)
+                direction = (
+                    (wanted > old[stage.pk]) - (wanted < old[stage.pk]) if stage.pk in moves else 0
+                )
+                return wanted, direction
+
+            reorder_stages(self.instance, sorted(self.instance.stages.all(), key=place))
+        return saved
+
+
 class StageInline(TabularInline):
     model = models.EvaluationStage
+    form = StageForm
+    formset = StageFormSet
     ordering = ["order"]
     fields = ["order", "kind", "max_points", "pass_threshold", "experts", "description"]
     show_change_link = True
     verbose_name_plural = _("evaluation stages (open a scored stage to edit its criteria)")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Narrow boxes: a stage's row fits a 1280-pixel screen beside the admin's menu.
+        if db_field.name == "description":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 12})
+        if db_field.name in ("order", "max_points", "pass_threshold", "experts"):
+            kwargs["widget"] = forms.NumberInput(attrs={"class": "vIntegerField"})
+        if db_field.name == "order":
+            kwargs["help_text"] = _(
+                "Type a stage's new number to move it; the stages are then numbered 1, 2, … "
+                "again. Empty for a new stage: it goes last."
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 class RoundApplicationInline(ReadOnlyTabularInline):
     model = models.Application
-    fields = ["cluster", "submitted_on", "outcome", "total_points"]
+    fields = ["application", "submitted_on", "outcome", "total_points"]
+    readonly_fields = ["application"]
+    show_change_link = False
     verbose_name_plural = _("applications in this round")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("cluster", "round")
+
+    @admin.display(description=_("application"))
+    def application(self, application):
+        return admin_link(application)
 
 
 @admin.register(models.Round)
@@ -399,7 +552,8 @@ class RoundAdmin(RegistryImportExportMixin, RegistryAdmin):
     list_select_related = ["organiser"]
     search_fields = ["name"]
     autocomplete_fields = ["organiser", "co_organiser"]
-    readonly_fields = ["figures"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["figures", "applications_links"]
     fieldsets = [
         (
             None,
@@ -440,6 +594,7 @@ class RoundAdmin(RegistryImportExportMixin, RegistryAdmin):
                     "reported are what the notice states."
                 ),
                 "fields": [
+                    "applications_links",
                     "figures",
                     "max_points",
                     "pass_threshold",
@@ -504,6 +659,22 @@ class RoundAdmin(RegistryImportExportMixin, RegistryAdmin):
             "stages": list(round_.stages.order_by("order")),
         }
         return TemplateResponse(request, "admin/clusters/round/progress.html", context)
+
+    @admin.display(description=_("applications"))
+    def applications_links(self, round_):
+        """The round's applications in their list, and a form for one more with the round set."""
+        if not round_.pk:
+            return _("Save the round first, then add its applications.")
+        listed = reverse("admin:clusters_application_changelist") + f"?round__id__exact={round_.pk}"
+        added = reverse("admin:clusters_application_add") + f"?round={round_.pk}"
+        count = round_.applications.count()
+        return format_html(
+            '<a href="{}">{}</a> · <a class="addlink" href="{}">{}</a>',
+            listed,
+            ngettext("%(count)d application", "%(count)d applications", count) % {"count": count},
+            added,
+            _("Add an application to this round"),
+        )
 
     @admin.display(description=_("progress"))
     def progress_link(self, round_):
@@ -619,12 +790,11 @@ class StageResultFormSet(PreloadedChoicesFormSet):
 
     def __init__(self, *args, instance=None, **kwargs):
         stage = self.form.base_fields["stage"]
+        stage.queryset = models.EvaluationStage.objects.select_related("round")
         if instance is not None and instance.round_id:
-            stage.queryset = instance.round.stages.all()
-        else:
-            # A new application has no round yet: each stage says whose it is.
-            stage.queryset = models.EvaluationStage.objects.select_related("round")
-            stage.label_from_instance = lambda choice: f"{choice.round} – {choice}"
+            stage.queryset = stage.queryset.filter(round=instance.round_id)
+        # Each stage says whose it is: a new application may have no round yet.
+        stage.label_from_instance = lambda choice: f"{choice.round} – {choice}"
         super().__init__(*args, instance=instance, **kwargs)
 
     def full_clean(self):
@@ -663,13 +833,40 @@ class StageResultFormSet(PreloadedChoicesFormSet):
             raise ValidationError(error.message_dict["outcome"]) from error
 
 
+def require_decision_note(form):
+    """An unscored stage (formal assessment, Expert Panel) is decided with a note saying why."""
+    stage = form.cleaned_data.get("stage") or getattr(form.instance, "stage", None)
+    result = form.cleaned_data.get("result")
+    if (
+        stage is not None
+        and not stage.is_scored()
+        and result in (models.StageResult.Result.PASSED, models.StageResult.Result.FAILED)
+        and not form.cleaned_data.get("note", "").strip()
+    ):
+        form.add_error("note", _("Give a note on the decision."))
+
+
+class StageResultInlineForm(forms.ModelForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        require_decision_note(self)
+        return cleaned_data
+
+
 class StageResultInline(TabularInline):
     model = models.StageResult
+    form = StageResultInlineForm
     formset = StageResultFormSet
     fields = ["stage", "result", "points", "note", "expert_points"]
     readonly_fields = ["expert_points"]
     show_change_link = True
     verbose_name_plural = _("stage results (experts' points: open a result to enter them)")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "note":
+            # A box that keeps the row within a 1280-pixel screen beside the menu.
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 36})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (
@@ -721,6 +918,14 @@ class ApplicationAdmin(RegistryImportExportMixin, RegistryAdmin):
     inlines = [StageResultInline]
     history_related = ["stage_results", "stage_results__expert_scores"]
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        if obj.round_id is None and request.method == "GET":
+            # Opened from a round's page (?round=…): offer that round's stages only.
+            round_id = request.GET.get("round", "")
+            if round_id.isdigit():
+                obj.round_id = int(round_id)
+        return super().get_formset_kwargs(request, obj, inline, prefix)
+
     @admin.display(description=_("status award"), boolean=True)
     def award(self, application):
         return hasattr(application, "status_award")
@@ -734,6 +939,7 @@ class ExpertScoreInline(TabularInline):
 class StageResultForm(VersionedForm):
     def clean(self):
         cleaned_data = super().clean()
+        require_decision_note(self)
         result = self.instance
         if "result" in cleaned_data and result.pk:
             # The application's other results as saved, this one as it is about to be.

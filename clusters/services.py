@@ -175,17 +175,22 @@ def add_assessment_areas(stage, user=None):
     return criteria
 
 
-def reorder_stages(round_, stages):
-    """Number the round's stages 1, 2, … in the order given (every stage, once)."""
-    stages = list(stages)
-    if sorted(s.pk for s in stages) != sorted(round_.stages.values_list("pk", flat=True)):
-        raise RegistryError(_("Give every stage of the round once."))
+def check_stages_can_move(round_):
+    """Refuse to reorder a round's stages once any result was decided (the admin asks first)."""
     if (
         StageResult.objects.filter(stage__round=round_)
         .exclude(result=StageResult.Result.PENDING)
         .exists()
     ):
         raise RegistryError(_("Stages cannot be reordered once a result was decided."))
+
+
+def reorder_stages(round_, stages):
+    """Number the round's stages 1, 2, … in the order given (every stage, once)."""
+    stages = list(stages)
+    if sorted(s.pk for s in stages) != sorted(round_.stages.values_list("pk", flat=True)):
+        raise RegistryError(_("Give every stage of the round once."))
+    check_stages_can_move(round_)
     with transaction.atomic():
         # Out of the way first: (round, order) is unique at every step.
         top = round_.stages.aggregate(top=Max("order"))["top"] or 0

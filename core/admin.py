@@ -1,9 +1,13 @@
 """What every registry admin shares: history with restore, the version check, inlines."""
 
+import json
+from math import ceil
+
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import router, transaction
@@ -15,6 +19,7 @@ from django.forms import (
     ModelForm,
     ModelMultipleChoiceField,
     Select,
+    Textarea,
 )
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
@@ -25,12 +30,73 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
 
+from .grammar import (
+    noun_for,
+    polish_add_another,
+    polish_message,
+    polish_related_titles,
+    polish_title,
+)
 from .history import RestoreRefused, history_entries, related_rows, restore_version
 
 
 def latest_version(instance):
     """The id of `instance`'s newest history record: every save writes a new one."""
     return instance.history.aggregate(latest=Max("history_id"))["latest"]
+
+
+#: Characters a line of the admin's text box holds, roughly (its CSS width, not its cols).
+TEXTAREA_LINE = 80
+TEXTAREA_ROWS = (3, 25)
+
+
+def size_textareas(form):
+    """Text boxes as tall as their text (within bounds), not a fixed ten rows."""
+    for name, field in form.fields.items():
+        if not isinstance(field.widget, Textarea):
+            continue
+        text = str(form.initial.get(name) or "")
+        lines = sum(max(1, ceil(len(line) / TEXTAREA_LINE)) for line in text.splitlines())
+        low, high = TEXTAREA_ROWS
+        field.widget.attrs["rows"] = min(max(lines + 1, low), high)
+
+
+class PolishRelatedFieldWidgetWrapper(RelatedFieldWidgetWrapper):
+    """A related field's links titled "Dodaj kolejną instytucję", not Django's hedged forms."""
+
+    template_name = "core/related_widget_wrapper.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["titles"] = polish_related_titles(noun_for(self.rel.model))
+        return context
+
+
+def with_polish_related_titles(formfield):
+    """`formfield` with its related links' titles in agreeing Polish (the admin wraps it)."""
+    widget = getattr(formfield, "widget", None)
+    if type(widget) is RelatedFieldWidgetWrapper:
+        formfield.widget = PolishRelatedFieldWidgetWrapper(
+            widget.widget,
+            widget.rel,
+            widget.admin_site,
+            can_add_related=widget.can_add_related,
+            can_change_related=widget.can_change_related,
+            can_delete_related=widget.can_delete_related,
+            can_view_related=widget.can_view_related,
+        )
+    return formfield
+
+
+def with_add_text(inline_formset_data, add_text):
+    """The inline's settings for its script (Django's JSON) with our "add another" text."""
+
+    def data():
+        settings = json.loads(inline_formset_data())
+        settings["options"]["addText"] = add_text
+        return json.dumps(settings)
+
+    return data
 
 
 class VersionedForm(ModelForm):
@@ -46,6 +112,7 @@ class VersionedForm(ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.initial["version"] = str(latest_version(self.instance) or "")
+        size_textareas(self)
 
     def clean(self):
         cleaned_data = super().clean()
@@ -74,7 +141,62 @@ class VersionedForm(ModelForm):
         return cleaned_data
 
 
-class RegistryAdmin(SimpleHistoryAdmin):
+class PolishAdminMixin:
+    """Polish titles, messages and link titles in the grammar of the model's name.
+
+    Django's Polish says "Dodaj runda" and "został(a)(-ło) dodany(-na)(-ne)"; with the
+    forms named in core/grammar.py (register_nouns) this says "Dodaj rundę" and "Runda
+    „…” została dodana". Other languages keep Django's texts.
+    """
+
+    @property
+    def noun(self):
+        """The model's name in the forms Polish titles and messages need (core/grammar.py)."""
+        return noun_for(self.model)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if add:
+            kind = "add"
+        elif self.has_change_permission(request, obj):
+            kind = "change"
+        else:
+            kind = "view"
+        context["title"] = polish_title(self.noun, kind) or context["title"]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def changelist_view(self, request, extra_context=None):
+        if IS_POPUP_VAR in request.GET:
+            kind = "select"
+        elif self.has_change_permission(request):
+            kind = "select_to_change"
+        else:
+            kind = "select_to_view"
+        own = {}
+        if title := polish_title(self.noun, kind):
+            own = {"title": title, "add_label": polish_title(self.noun, "add")}
+        return super().changelist_view(request, {**own, **(extra_context or {})})
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return with_polish_related_titles(
+            super().formfield_for_dbfield(db_field, request, **kwargs)
+        )
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_formset in inline_formsets:
+            add_text = polish_add_another(noun_for(inline_formset.formset.model))
+            if add_text:
+                inline_formset.inline_formset_data = with_add_text(
+                    inline_formset.inline_formset_data, add_text
+                )
+        return inline_formsets
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        message = polish_message(self.noun, self.opts, message)
+        return super().message_user(request, message, level, *args, **kwargs)
+
+
+class RegistryAdmin(PolishAdminMixin, SimpleHistoryAdmin):
     """Every model keeps its history; restoring a version needs the right to change it.
 
     The history lists the rows named in `history_related` too, and a restore brings
@@ -150,10 +272,16 @@ class RegistryAdmin(SimpleHistoryAdmin):
         The form only shows the version and carries the version the record was at
         when the page was opened (VersionedForm): what is restored is the version.
         """
-        extra_context = {"related_kinds": self.related_kinds(), **(extra_context or {})}
+        obj = self.get_object(request, unquote(object_id))
+        extra_context = {
+            "related_kinds": self.related_kinds(),
+            "version_title": polish_title(
+                self.noun, "view_version" if self.revert_disabled(request, obj) else "revert"
+            ),
+            **(extra_context or {}),
+        }
         if request.method != "POST":
             return super().history_form_view(request, object_id, version_id, extra_context)
-        obj = self.get_object(request, unquote(object_id))
         # simple-history hides the revert button from viewers but would still accept the POST.
         if not self.has_change_history_permission(request, obj):
             raise PermissionDenied
@@ -264,6 +392,11 @@ class RegistryInlineMixin:
 
     formset = PreloadedChoicesFormSet
     extra = 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return with_polish_related_titles(
+            super().formfield_for_dbfield(db_field, request, **kwargs)
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):

@@ -3,10 +3,22 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import RegistryAdmin, TabularInline
+from core.grammar import MASCULINE, NEUTER, PolishNoun, register_nouns
 from transfer.admin import RegistryImportExportMixin
 
 from . import models, resources
 from .services import duplicate_event
+
+# Each model's name in the forms the Polish admin's titles and messages need.
+register_nouns(
+    {
+        models.Event: PolishNoun("wydarzenie", "wydarzenie", "wydarzenia", "wydarzeń", NEUTER),
+        models.Participation: PolishNoun(
+            "uczestnik", "uczestnika", "uczestników", "uczestników", MASCULINE
+        ),
+        models.Project: PolishNoun("projekt", "projekt", "projekty", "projektów", MASCULINE),
+    }
+)
 
 
 class YearFilter(admin.SimpleListFilter):

@@ -17,6 +17,16 @@ class KkkRegistryConfig(AppConfig):
         if admin.site.is_registered(DBTaskResult):
             admin.site.unregister(DBTaskResult)
 
+        from django.contrib.auth.models import Group, User
+
+        from .account_admin import RegistryGroupAdmin, RegistryUserAdmin
+
+        # Django's own admins of staff accounts, with the registry's Polish titles.
+        for model, model_admin in [(User, RegistryUserAdmin), (Group, RegistryGroupAdmin)]:
+            if admin.site.is_registered(model):
+                admin.site.unregister(model)
+            admin.site.register(model, model_admin)
+
 
 class RegistryAdminConfig(admin_apps.AdminConfig):
     """Django's admin with the registry's site: its dashboard and its title."""

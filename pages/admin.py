@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import PreloadedChoicesFormSet, RegistryAdmin, TabularInline
+from core.grammar import FEMININE, PolishNoun, register_nouns
 
 from .models import AccessibilityStatement, InaccessibleContent
 
@@ -27,6 +28,26 @@ class InaccessibleContentInline(TabularInline):
     model = InaccessibleContent
     formset = InaccessibleContentFormSet
     fields = ["kind", "description_pl", "description_en"]
+
+# The model's name in the forms the Polish admin's titles and messages need.
+register_nouns(
+    {
+        AccessibilityStatement: PolishNoun(
+            "deklaracja dostępności",
+            "deklarację dostępności",
+            "deklaracje dostępności",
+            "deklaracji dostępności",
+            FEMININE,
+        ),
+        InaccessibleContent: PolishNoun(
+            "pozycja listy niedostępnych treści",
+            "pozycję listy niedostępnych treści",
+            "pozycje listy niedostępnych treści",
+            "pozycji listy niedostępnych treści",
+            FEMININE,
+        ),
+    }
+)
 
 
 @admin.register(AccessibilityStatement)

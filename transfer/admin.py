@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import Format
+from import_export.forms import SelectableFieldsExportForm
 
 from .engine import decide_slash_dates
 from .jobs import JobRefused, confirm_preview, keep_preview
@@ -116,11 +117,21 @@ class XLSXExport(CSVExport):
         return "xlsx"
 
 
+class ColumnsExportForm(SelectableFieldsExportForm):
+    """The export's columns named as the file's headers (Polish), not as the model's
+    attributes in title case ("Gala Date (Gala)")."""
+
+    def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        return field.column_name if field else field_name
+
+
 class RegistryImportExportMixin(ImportExportMixin):
     """Import needs the role's import permission; export of a kind follows its view permission."""
 
     import_template_name = "transfer/import.html"
     export_formats = [CSVExport, XLSXExport]
+    export_form_class = ColumnsExportForm
 
     def get_import_formats(self):
         return [SpreadsheetImport.for_resource(self.resource_classes[0])]

@@ -81,7 +81,13 @@ class Round(EnglishNamed, models.Model):
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.REGULAR)
     number = models.PositiveSmallIntegerField(
-        _("round number"), null=True, blank=True, help_text=_("I–VI for competition rounds.")
+        _("round number"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The competition round's number in digits: 7 for round VII. Empty for a renewal "
+            "competition."
+        ),
     )
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2014)], help_text=_("Year the round was held.")

@@ -201,6 +201,8 @@ def with_results(data, results):
         data[f"stage_results-{i}-stage"] = str(stage.pk)
         data[f"stage_results-{i}-result"] = result
         data[f"stage_results-{i}-points"] = points
+        # Staff decide an unscored stage with a note (the admin refuses one without).
+        data[f"stage_results-{i}-note"] = "" if stage.is_scored() else "Decyzja zespołu oceny"
     return data
 
 

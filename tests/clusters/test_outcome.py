@@ -100,6 +100,8 @@ def application_form(client, application, outcome, results, reason=""):
     for i, (stage, result) in enumerate(results):
         data[f"stage_results-{i}-stage"] = str(stage.pk)
         data[f"stage_results-{i}-result"] = result
+        # Staff decide an unscored stage with a note (the admin refuses one without).
+        data[f"stage_results-{i}-note"] = "" if stage.is_scored() else "Decyzja zespołu oceny"
     return client.post(url, data)
 
 

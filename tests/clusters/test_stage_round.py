@@ -65,6 +65,7 @@ def test_the_add_form_labels_each_stage_with_its_round_and_saves_only_its_own(
         "stage_results-INITIAL_FORMS": "0",
         "stage_results-0-stage": foreign.pk,
         "stage_results-0-result": "passed",
+        "stage_results-0-note": "Wniosek kompletny",
     }
     response = admin_client.post(reverse("admin:clusters_application_add"), data)
     assert response.status_code == 200  # the form again, with the error
