@@ -7,7 +7,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import router, transaction
-from django.db.models import Max
+from django.db.models import DecimalField, Max
 from django.forms import (
     CharField,
     HiddenInput,
@@ -74,6 +74,11 @@ class VersionedForm(ModelForm):
         return cleaned_data
 
 
+# Decimal inputs show and accept a decimal comma in Polish, as the public pages show
+# points (a number input would show the stored "87.50").
+LOCALIZED_DECIMALS = {DecimalField: {"localize": True}}
+
+
 class RegistryAdmin(SimpleHistoryAdmin):
     """Every model keeps its history; restoring a version needs the right to change it.
 
@@ -83,6 +88,7 @@ class RegistryAdmin(SimpleHistoryAdmin):
     """
 
     form = VersionedForm
+    formfield_overrides = LOCALIZED_DECIMALS
 
     def get_fieldsets(self, request, obj=None):
         # Without fieldsets Django lists every form field, the version among them.
@@ -264,6 +270,7 @@ class RegistryInlineMixin:
 
     formset = PreloadedChoicesFormSet
     extra = 0
+    formfield_overrides = LOCALIZED_DECIMALS
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
