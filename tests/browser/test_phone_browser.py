@@ -176,3 +176,18 @@ def test_map_tiles_show_names_inside_their_accessible_names(page, registry, axe,
     assert page.evaluate(TINY_TEXT_JS, SMALLEST_TEXT_PX) == []
     rule = {"runOnly": {"type": "rule", "values": ["label-content-name-mismatch"]}}
     assert axe.run(page, options=rule).response["violations"] == []
+
+
+def test_no_page_scrolls_sideways_with_larger_text_either(page, live_server, registry):
+    page.context.add_cookies(
+        [{"name": SWITCHES["large_text"], "value": "1", "url": live_server.url}]
+    )
+    page.set_viewport_size(PHONE)
+    for name in PAGE_TYPES:
+        visit(page, name, "pl")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{page.url} is {width} px wide with larger text"
+        # A hint shows exactly where a table is wider than its region.
+        for region in page.locator(".table-scroll").all():
+            overflows = region.evaluate("r => r.scrollWidth > r.clientWidth")
+            assert region.locator(".scroll-hint").is_visible() == overflows, page.url
