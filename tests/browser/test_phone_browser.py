@@ -8,6 +8,7 @@ contrast switch.
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from core.display import SWITCHES
 from kkkregistry.builtin_data import load_registry_data
@@ -147,7 +148,9 @@ def test_tables_that_stay_tables_say_they_scroll_and_scroll_by_keyboard(page, re
     assert region.get_attribute("tabindex") == "0"
     assert region.evaluate("r => r.scrollWidth > r.clientWidth"), "the table fits: no hint needed"
     hint = page.locator(".scroll-hint")
-    assert hint.is_visible() and "Przewiń tabelę w bok" in hint.inner_text()
+    # Scroll-state queries are answered a frame after layout: expect() waits for it.
+    expect(hint).to_be_visible()
+    assert "Przewiń tabelę w bok" in hint.inner_text()
     region.focus()
     page.keyboard.press("ArrowRight")
     # Arrow keys scroll smoothly: give it a moment (the CSP forbids wait_for_function).
@@ -157,7 +160,7 @@ def test_tables_that_stay_tables_say_they_scroll_and_scroll_by_keyboard(page, re
         page.wait_for_timeout(50)
     assert region.evaluate("r => r.scrollLeft") > 0
     page.set_viewport_size(DESKTOP)
-    assert not hint.is_visible()
+    expect(hint).to_be_hidden()
 
 
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -189,5 +192,8 @@ def test_no_page_scrolls_sideways_with_larger_text_either(page, live_server, reg
         assert width <= PHONE["width"], f"{page.url} is {width} px wide with larger text"
         # A hint shows exactly where a table is wider than its region.
         for region in page.locator(".table-scroll").all():
-            overflows = region.evaluate("r => r.scrollWidth > r.clientWidth")
-            assert region.locator(".scroll-hint").is_visible() == overflows, page.url
+            hint = expect(region.locator(".scroll-hint"))
+            if region.evaluate("r => r.scrollWidth > r.clientWidth"):
+                hint.to_be_visible()
+            else:
+                hint.to_be_hidden()
