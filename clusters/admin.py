@@ -8,6 +8,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -875,7 +876,9 @@ class StageResultInline(TabularInline):
 
     @admin.display(description=_("experts' points"))
     def expert_points(self, result):
-        return ", ".join(f"{s.expert_number}: {s.points}" for s in result.expert_scores.all())
+        return ", ".join(
+            f"{s.expert_number}: {localize(s.points)}" for s in result.expert_scores.all()
+        )
 
 
 @admin.register(models.Application)
@@ -1110,7 +1113,7 @@ def score_card_form(criteria, card):
     for criterion in criteria:
         score = saved.get(criterion.pk)
         fields[f"points_{criterion.pk}"] = forms.DecimalField(
-            label=f"{criterion.name} (max. {criterion.max_points})",
+            label=f"{criterion.name} (max. {localize(criterion.max_points)})",
             required=False,
             min_value=0,
             max_value=criterion.max_points,

@@ -33,6 +33,9 @@ GAP = 4
 LONG_NAME = 14
 # Counts at or above each bound get the next darker shade (shade-0 means none).
 SHADE_BOUNDS = [1, 2, 4, 7]
+# Shades dark enough to carry light text (--shade-ink-light in site.css); the others carry
+# dark text. tests/pages/test_tilemap_contrast.py checks every pair meets 4.5:1.
+LIGHT_INK_SHADES = {3, 4}
 
 
 def shade(count):
@@ -57,6 +60,7 @@ def tiles(counts, estimated=None):
                 "count": count,
                 "estimated": estimated.get(key, 0),
                 "shade": shade(count),
+                "ink": "light" if shade(count) in LIGHT_INK_SHADES else "dark",
                 "x": column * TILE_WIDTH + GAP // 2,
                 "y": row * TILE_HEIGHT + GAP // 2,
                 "width": TILE_WIDTH - GAP,

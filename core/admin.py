@@ -11,7 +11,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetW
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import router, transaction
-from django.db.models import Max
+from django.db.models import DecimalField, Max
 from django.forms import (
     CharField,
     HiddenInput,
@@ -196,6 +196,11 @@ class PolishAdminMixin:
         return super().message_user(request, message, level, *args, **kwargs)
 
 
+# Decimal inputs show and accept a decimal comma in Polish, as the public pages show
+# points (a number input would show the stored "87.50").
+LOCALIZED_DECIMALS = {DecimalField: {"localize": True}}
+
+
 class RegistryAdmin(PolishAdminMixin, SimpleHistoryAdmin):
     """Every model keeps its history; restoring a version needs the right to change it.
 
@@ -205,6 +210,7 @@ class RegistryAdmin(PolishAdminMixin, SimpleHistoryAdmin):
     """
 
     form = VersionedForm
+    formfield_overrides = LOCALIZED_DECIMALS
 
     def get_fieldsets(self, request, obj=None):
         # Without fieldsets Django lists every form field, the version among them.
@@ -392,6 +398,7 @@ class RegistryInlineMixin:
 
     formset = PreloadedChoicesFormSet
     extra = 0
+    formfield_overrides = LOCALIZED_DECIMALS
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         return with_polish_related_titles(

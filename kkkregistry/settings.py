@@ -203,6 +203,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Warsaw"
 USE_I18N = True
 USE_TZ = True
+# The admin and the site show dates alike: dd.mm.rrrr in Polish (kkkregistry/formats).
+FORMAT_MODULE_PATH = ["kkkregistry.formats"]
 
 STATIC_URL = "static/"
 STORAGES = {

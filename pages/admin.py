@@ -29,6 +29,7 @@ class InaccessibleContentInline(TabularInline):
     formset = InaccessibleContentFormSet
     fields = ["kind", "description_pl", "description_en"]
 
+
 # The model's name in the forms the Polish admin's titles and messages need.
 register_nouns(
     {

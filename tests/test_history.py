@@ -77,8 +77,8 @@ def test_cluster_history_shows_its_coordinator_terms_and_former_names_in_polish(
     assert "Kadencja koordynatora" in content and "Dawna nazwa" in content
     assert "Fundacja Nowa" in content and "Wschodni Klaster Budowlany" in content
     # The old term's end, as a Polish date, and who made the change when (Warsaw time).
-    assert "4 czerwca 2024" in content
-    assert "jkowalska" in content and "5 czerwca 2024 12:30" in content
+    assert "04.06.2024" in content
+    assert "jkowalska" in content and "05.06.2024 12:30" in content
     assert "Zmiany" in content and "Użytkownik" in content and "Dodano" in content
     assert "None" not in content and "CHANGE REASON" not in content.upper()
 
@@ -102,7 +102,7 @@ def test_restoring_a_cluster_brings_back_its_coordinator_and_drops_the_new_forme
     ]
     assert not ClusterFormerName.objects.filter(cluster=renamed_cluster).exists()
     # Every record the restore wrote names the editor and the version.
-    reason = "Przywrócono wersję z 10 marca 2023 10:00"
+    reason = "Przywrócono wersję z 10.03.2023 10:00"
     written = [
         renamed_cluster.history.latest(),
         Representation.history.filter(coordinator__name="Fundacja Nowa").latest(),
@@ -159,7 +159,7 @@ def test_round_history_shows_its_stages(editor):
     save_in_admin(editor, round_, "stages", order=1, kind="formal", experts=0)
     content = history_of(editor, round_)
     assert "Etap oceny: 1. ocena formalna" in content and "Dodano" in content
-    assert "jkowalska" in content and "5 czerwca 2024 12:00" in content
+    assert "jkowalska" in content and "05.06.2024 12:00" in content
     assert "None" not in content
 
 
@@ -173,7 +173,7 @@ def test_application_history_shows_its_stage_results_and_experts_points(editor):
     assert "Wynik etapu: " in content and "Ocena eksperta: " in content
     # Choices by their labels, decimals with a Polish comma.
     assert "pozytywny" in content and "128,00" in content and "64,50" in content
-    assert "jkowalska" in content and "5 czerwca 2024 12:00" in content
+    assert "jkowalska" in content and "05.06.2024 12:00" in content
     assert "None" not in content
 
 
@@ -183,7 +183,7 @@ def test_event_history_shows_its_participants(editor):
     save_in_admin(editor, event, "participations", person=person.pk, role="speaker")
     content = history_of(editor, event)
     assert "Uczestnik: Jadwiga Emilewicz (prelegent)" in content
-    assert "jkowalska" in content and "5 czerwca 2024 12:00" in content
+    assert "jkowalska" in content and "05.06.2024 12:00" in content
     assert "None" not in content
 
 

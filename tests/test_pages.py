@@ -22,8 +22,8 @@ def test_cluster_page_shows_its_status_history(client, registry):
     assert response.status_code == 200
     content = response.content.decode()
     assert "Evoluma" in content and "Klaster Obróbki Metali" in content  # renamed in 2024
-    assert "17 grudnia 2021" in content  # end of the 2018 renewal
-    assert "31 grudnia 2024" in content  # end of round V
+    assert "17.12.2021" in content  # end of the 2018 renewal
+    assert "31.12.2024" in content  # end of round V
 
 
 def test_unknown_cluster_is_a_404(client, registry):

@@ -78,7 +78,7 @@ def test_cluster_list_shows_coordinator_status_and_its_end(client, registry):
     content = client.get(CLUSTERS, {"q": "Kończący"}).content.decode()
     assert "Fundacja Obecna" in content and "Fundacja Dawna" not in content
     assert "status expiring" in content
-    assert "Dec. 17, 2025" in content
+    assert "17 December 2025" in content
 
 
 def test_clusters_are_found_by_former_name_short_name_coordinator_and_nip(client):
@@ -326,7 +326,7 @@ def test_award_list_shows_estimated_dates_and_their_bounds(client, estimated_and
     awards = reverse("admin:clusters_statusaward_changelist")
     content = client.get(awards, {"dates_estimated__exact": "1"}).content.decode()
     assert "Klaster Szacowany" in content and "Klaster Dokładny" not in content
-    assert "May have started as early as" in content and "Jan. 1, 2021" in content
+    assert "May have started as early as" in content and "1 January 2021" in content
 
 
 def test_award_form_refuses_bounds_that_do_not_widen_the_estimate(client, estimated_and_exact):

@@ -245,7 +245,11 @@ def test_every_open_data_column_has_a_spreadsheet_header():
             {"kind": "cluster", "round": "nie-ma"},
             "klastry-klaster-2026-11-24.csv",
         ),
-        ("/en/clusters/export.xlsx", {"status": "current"}, "clusters-holds-status-2026-11-24.xlsx"),
+        (
+            "/en/clusters/export.xlsx",
+            {"status": "current"},
+            "clusters-holds-status-2026-11-24.xlsx",
+        ),
     ],
 )
 def test_download_names_carry_the_filters_and_the_day(client, listed, url, params, name):

@@ -41,7 +41,7 @@ def test_before_publication_no_page_or_export_shows_the_results(client, closed_r
     with time_machine.travel(AFTER_GALA, tick=False):
         pages = public_pages(client, closed_round)
     assert "Beta" not in pages["round"] and "Gamma" not in pages["round"]
-    assert "Wyniki tej rundy zostaną opublikowane 11 stycznia 2027" in pages["round"]
+    assert "Wyniki tej rundy zostaną opublikowane 11.01.2027" in pages["round"]
     assert "Alfa" not in pages["list"] and "Alfa" not in pages["csv"]
     assert pages["json"]["Alfa"] == "never"
     assert closed_round.name not in pages["cluster"]
