@@ -35,18 +35,31 @@ PER_PAGE = 25  # ClusterListView.paginate_by
 DEEP_PAGE = 1000
 CONCURRENCY = 4
 TRIVIAL = "trivial view"
+BUILTIN = "builtin"  # the built-in data (data/*.toml) instead of a generated registry
 
 
 def pages(size, cluster_slug):
-    deep = min(DEEP_PAGE, math.ceil(size / PER_PAGE))
+    """Every kind of public page, and the API beside them."""
+    from clusters.models import Cluster, Round
+    from events.models import Event
+
+    round_slug = Round.objects.order_by("-year").values_list("slug", flat=True)[0]
+    event_slug = Event.objects.published().order_by("-start_date").values_list("slug", flat=True)[0]
+    clusters = Cluster.objects.published().count() if size == BUILTIN else size
+    deep = min(DEEP_PAGE, math.ceil(clusters / PER_PAGE))
     return {
         TRIVIAL: "/_bench/ping",
+        "home": "/",
         "list, page 1": "/klastry/",
         "list, filtered": "/klastry/?voivodeship=silesia&status=current",
         "list, search": "/klastry/?q=slaski",
         f"list, page {deep}": f"/klastry/?page={deep}",
         "cluster page": f"/klastry/{cluster_slug}/",
+        "rounds": "/rundy/",
+        "round page": f"/rundy/{round_slug}/",
         "events": "/wydarzenia/",
+        "event page": f"/wydarzenia/{event_slug}/",
+        "calendar feed": "/wydarzenia/kalendarz.ics",
         "status check page": f"/weryfikacja-statusu/?cluster={cluster_slug}",
         "API clusters": "/api/v1/clusters/",
         "API clusters, filtered": "/api/v1/clusters/?voivodeship=silesia&status=current",
@@ -230,12 +243,29 @@ def load_pages(port, urls, **limits):
     return {TRIVIAL: {**median, "trivial_rps": median["rps"]}, **served}
 
 
+def load_builtin_data():
+    """The registry's own data (data/*.toml): the 39 real clusters, rounds and events."""
+    from django.core.management import call_command
+    from django.db.models import Count
+
+    from clusters.models import Cluster
+
+    call_command("load_registry_data", verbosity=0)
+    # The cluster with the most awards: the fullest page of the real ones.
+    cluster = Cluster.objects.published().annotate(n=Count("status_awards")).order_by("-n", "pk")
+    return {"cluster_slug": cluster.values_list("slug", flat=True)[0]}
+
+
+def size_argument(value):
+    return value if value == BUILTIN else int(value)
+
+
 def run(size, env, *, requests, seconds):
     from bench.data import populate
 
     reset_database()
     start = time.perf_counter()
-    slugs = populate(size)
+    slugs = load_builtin_data() if size == BUILTIN else populate(size)
     generated = time.perf_counter() - start
     from django.core.cache import cache
 
@@ -277,8 +307,10 @@ def run(size, env, *, requests, seconds):
 
 
 def print_result(result):
+    clusters = result["clusters"]
     print(
-        f"\n{result['clusters']:,} clusters (generated in {result['generate_s']} s); "
+        f"\n{clusters if clusters == BUILTIN else format(clusters, ',')} clusters "
+        f"(generated in {result['generate_s']} s); "
         f"admin changelist {result['admin_changelist']['median_ms']} ms, "
         f"{result['admin_changelist']['queries']} queries",
         flush=True,
@@ -298,7 +330,13 @@ def print_result(result):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument(
+        "--sizes",
+        type=size_argument,
+        nargs="+",
+        default=[BUILTIN, 1_000, 10_000, 100_000],
+        help=f"clusters to generate, or {BUILTIN!r} for the built-in data",
+    )
     parser.add_argument("--requests", type=int, default=1000, help="per page, at most")
     parser.add_argument("--seconds", type=float, default=1.5, help="per page, at most")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json")
