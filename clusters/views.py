@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.generic import ListView
 
 from core.dates import today
+from core.pagecache import record_key
 from core.text import slug_for
 
 from .exports import EXPORT_FIELDS, export_rows
@@ -158,6 +159,13 @@ def cluster_detail(request, slug):
             "estimated": [a for a in cluster.status_awards.all() if a.dates_estimated],
         },
     )
+
+
+def cluster_record(request, slug):
+    """The page cache's key for the cluster at `slug` (None when none is published there:
+    the page is then a redirect or a 404, which are not cached)."""
+    pk = Cluster.objects.published().filter(slug=slug).values_list("pk", flat=True).first()
+    return [record_key(Cluster, pk)]
 
 
 def published_cluster(slug):
