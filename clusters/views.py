@@ -1,14 +1,17 @@
 import csv
+import json
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, F, Prefetch, Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.generic import ListView
 
 from core.dates import today
+from core.downloads import download, in_chunks, lines
 from core.pagecache import record_key
 from core.text import slug_for
 
@@ -91,28 +94,73 @@ class ClusterListView(ListView):
         )
 
 
+# Clusters read (with their prefetched rows) per database round trip of an export.
+EXPORT_CHUNK = 1000
+# What the exports show, for the cache that keeps them between changes.
+EXPORT_FAMILIES = ["clusters", "rounds", "reference"]
+
+
+class _Written:
+    """A file for csv.writer whose write() gives back the line instead of keeping it."""
+
+    def write(self, line):
+        return line
+
+
+def _in_language(chunks, language):
+    # Streamed after the view has returned: the rows' addresses keep the request's language.
+    with translation.override(language):
+        yield from chunks
+
+
 def export_csv(request):
     filterset = filtered_clusters(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="klastry-kkk.csv"'
-    # The byte order mark makes Excel read the file as UTF-8 (Polish letters).
-    response.write("\ufeff")
-    writer = csv.DictWriter(response, fieldnames=EXPORT_FIELDS)
-    writer.writeheader()
-    for row in export_rows(filterset.qs, filterset.as_of_date, request, for_spreadsheet=True):
-        writer.writerow(row)
-    return response
+    on = filterset.as_of_date
+
+    def chunks():
+        writer = csv.DictWriter(_Written(), fieldnames=EXPORT_FIELDS)
+        # The byte order mark makes Excel read the file as UTF-8 (Polish letters).
+        yield "\ufeff" + writer.writeheader()
+        rows = export_rows(in_chunks(filterset.qs, EXPORT_CHUNK), on, request, for_spreadsheet=True)
+        yield from lines(rows, writer.writerow)
+
+    return download(
+        request,
+        lambda: _in_language(chunks(), translation.get_language()),
+        content_type="text/csv; charset=utf-8",
+        disposition='attachment; filename="klastry-kkk.csv"',
+        families=EXPORT_FAMILIES,
+    )
 
 
 def export_json(request):
+    """The JSON JsonResponse would write (indent 1, UTF-8 as is), written row by row."""
     filterset = filtered_clusters(request)
-    rows = list(export_rows(filterset.qs, filterset.as_of_date, request))
-    response = JsonResponse(
-        {"as_of": filterset.as_of_date.isoformat(), "count": len(rows), "clusters": rows},
-        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    on = filterset.as_of_date
+
+    def row_json(row):
+        text = json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+        return "\n".join("  " + line for line in text.split("\n"))
+
+    def chunks():
+        count = filterset.qs.count()
+        yield f'{{\n "as_of": {json.dumps(on.isoformat())},\n "count": {count},\n "clusters": '
+        rows = export_rows(in_chunks(filterset.qs, EXPORT_CHUNK), on, request)
+        first = next(rows, None)
+        if first is None:
+            yield "[]\n}"
+            return
+        yield "[\n" + row_json(first)
+        yield from lines(rows, lambda row: ",\n" + row_json(row))
+        yield "\n ]\n}"
+
+    return download(
+        request,
+        lambda: _in_language(chunks(), translation.get_language()),
+        content_type="application/json",
+        disposition='inline; filename="klastry-kkk.json"',
+        families=EXPORT_FAMILIES,
     )
-    response["Content-Disposition"] = 'inline; filename="klastry-kkk.json"'
-    return response
 
 
 def published_events():
