@@ -226,6 +226,37 @@ def load(port, url, *, requests, seconds, concurrency=CONCURRENCY):
     }
 
 
+DOWNLOADS = ["/klastry/export.csv", "/klastry/export.json", "/sitemap.xml"]
+
+
+def time_download(port, url):
+    """Seconds to the first byte of the body and to its end, and its size."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    try:
+        start = time.perf_counter()
+        connection.request("GET", url)
+        response = connection.getresponse()
+        first = response.read(1)
+        first_byte = time.perf_counter() - start
+        size = len(first) + len(response.read())
+        assert response.status == 200, (url, response.status)
+        return {
+            "first_byte_s": round(first_byte, 3),
+            "total_s": round(time.perf_counter() - start, 3),
+            "bytes": size,
+        }
+    finally:
+        connection.close()
+
+
+def time_downloads(port):
+    """Each whole-registry file twice: written afresh, then again (from the cache if on)."""
+    return {
+        url: {"first": time_download(port, url), "again": time_download(port, url)}
+        for url in DOWNLOADS
+    }
+
+
 def load_pages(port, urls, **limits):
     """Each page right after the trivial view, so that both meet the machine in one mood.
 
@@ -277,12 +308,13 @@ def run(size, env, *, requests, seconds):
     from django.db import connections
 
     connections.close_all()  # SQLite: let gunicorn's workers see a settled file
-    served = {}
+    served, downloads = {}, {}
     # As deployed (page cache on), then with every request rendering its page.
     for mode, cache_seconds in [("cached", "3600"), ("uncached", "0")]:
         port = free_port()
         server = start_gunicorn({**env, "PUBLIC_PAGE_CACHE_SECONDS": cache_seconds}, port)
         try:
+            downloads[mode] = time_downloads(port)
             served[mode] = load_pages(port, urls, requests=requests, seconds=seconds)
         finally:
             server.terminate()
@@ -291,6 +323,7 @@ def run(size, env, *, requests, seconds):
         "clusters": size,
         "generate_s": round(generated, 1),
         "admin_changelist": admin,
+        "downloads": downloads,
         **{
             mode: {
                 name: {
@@ -315,6 +348,15 @@ def print_result(result):
         f"{result['admin_changelist']['queries']} queries",
         flush=True,
     )
+    print(f"  {'download':<30} {'first byte s':>12} {'whole s':>8} {'again: first byte':>18} MB")
+    for mode, files in result["downloads"].items():
+        for url, timing in files.items():
+            print(
+                f"  {url + ' (' + mode + ')':<30} {timing['first']['first_byte_s']:>12} "
+                f"{timing['first']['total_s']:>8} {timing['again']['first_byte_s']:>18} "
+                f"{timing['first']['bytes'] / 1e6:.1f}",
+                flush=True,
+            )
     for mode in ["cached", "uncached"]:
         print(
             f"  {mode + ' page':<18} {'req/s':>7} {'median ms':>10} {'p95 ms':>8} "

@@ -48,6 +48,8 @@ from .display import display_classes
 
 _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _PLACEHOLDER = b"\x00csrf-token\x00"
+# Headers of a view's own that a page served from the cache keeps (the sitemap's).
+_KEPT_HEADERS = ("X-Robots-Tag", "Last-Modified")
 
 
 def data_version():
@@ -335,13 +337,14 @@ def cached_public_page(view, *, families=None, records=None):
                 return response
             content = _TOKEN.sub(rb"\1" + _PLACEHOLDER + rb"\2", response.content)
             if key:
-                cache.set(key, (content, response["Content-Type"]), cache_seconds(seconds))
+                kept = {name: response[name] for name in _KEPT_HEADERS if name in response}
+                cache.set(key, (content, response["Content-Type"], kept), cache_seconds(seconds))
         else:
-            content, content_type = cached
+            content, content_type, kept = cached
             page = content
             if _PLACEHOLDER in page:
                 page = page.replace(_PLACEHOLDER, get_token(request).encode())
-            response = HttpResponse(page, content_type=content_type)
+            response = HttpResponse(page, content_type=content_type, headers=kept)
         return _revalidated(request, response, content)
 
     return wrapper

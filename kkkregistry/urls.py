@@ -5,6 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from core.pagecache import cached_public_page
 from pages.sitemaps import SITEMAPS
 
 # Inside the admin a refusal keeps the admin's layout and says why.
@@ -24,7 +25,8 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("dane/", include("api.data_urls")),
     # One sitemap for both languages: each entry lists its Polish and English address.
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Kept in the page cache until the data change (it is long to write for a big registry).
+    path("sitemap.xml", cached_public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     # Where browsers look for an icon on pages that name none (the admin, files).
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
 ]
