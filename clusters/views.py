@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.views.generic import ListView
 
 from core.dates import today
-from core.downloads import download, in_chunks, lines
+from core.downloads import Lines, download, in_chunks, lines
 from core.pagecache import record_key
 from core.text import slug_for
 
@@ -100,13 +100,6 @@ EXPORT_CHUNK = 1000
 EXPORT_FAMILIES = ["clusters", "rounds", "reference"]
 
 
-class _Written:
-    """A file for csv.writer whose write() gives back the line instead of keeping it."""
-
-    def write(self, line):
-        return line
-
-
 def _in_language(chunks, language):
     # Streamed after the view has returned: the rows' addresses keep the request's language.
     with translation.override(language):
@@ -118,7 +111,7 @@ def export_csv(request):
     on = filterset.as_of_date
 
     def chunks():
-        writer = csv.DictWriter(_Written(), fieldnames=EXPORT_FIELDS)
+        writer = csv.DictWriter(Lines(), fieldnames=EXPORT_FIELDS)
         # The byte order mark makes Excel read the file as UTF-8 (Polish letters).
         yield "\ufeff" + writer.writeheader()
         rows = export_rows(in_chunks(filterset.qs, EXPORT_CHUNK), on, request, for_spreadsheet=True)

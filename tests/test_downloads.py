@@ -128,3 +128,14 @@ def test_the_json_export_is_what_json_dumps_writes(client, add_clusters):
             indent=1,
         )
         assert client.get("/klastry/export.json" + query).content.decode() == expected
+
+
+def test_the_open_data_tables_are_streamed_and_kept(client, page_cache, add_clusters):
+    add_clusters(30)
+    response = client.get("/dane/nadania-statusu.csv")
+    assert response.streaming
+    first = response.content
+    assert first.startswith(b"\xef\xbb\xbf") and first.count(b"\r\n") == 31
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/dane/nadania-statusu.csv").content == first
+    assert len(queries) == 1
