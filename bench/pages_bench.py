@@ -154,6 +154,9 @@ def start_gunicorn(env, port):
             f"--bind=127.0.0.1:{port}",
             "--workers=2",
             "--log-level=warning",
+            # gunicorn's default 30 s would kill a worker writing the 100 000-cluster
+            # export on a busy machine (see README, Performance): the bench times it whole.
+            "--timeout=180",
         ],
         cwd=ROOT,
         env=env,

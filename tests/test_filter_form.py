@@ -55,3 +55,11 @@ def test_values_and_labels_are_escaped():
     assert "<script>" not in html
     assert 'value="&quot;&gt;&lt;script&gt;"' in html
     assert '<div class="wide">\n    <label for="id_q">' in html
+
+
+def test_templates_are_parsed_once_through_the_cached_loader():
+    # Django's default when TEMPLATES names no loaders; a setting naming some would lose it.
+    from django.template import engines
+    from django.template.loaders.cached import Loader
+
+    assert [type(loader) for loader in engines["django"].engine.template_loaders] == [Loader]
