@@ -12,8 +12,8 @@ rendered before it are never served again (they expire unused); an edit to one
 cluster leaves the other clusters' pages and the events pages cached. A hit costs
 one small query reading the counters (two on a record's page: its id by slug).
 
-The one DataVersion counter still goes up with every change: the API, the exports
-and the import previews read it.
+The one DataVersion counter still goes up with every change: the API and the import
+previews read it.
 
 The key also holds everything a page varies by besides the data: the day,
 language (from the URL), the display-preference cookies, scheme, host and path.
@@ -143,6 +143,8 @@ def _record_keys(instance):
 
 def _remember_owners(sender, instance, raw=False, **kwargs):
     """Before a row with a foreign key to a record is saved, the records it belongs to now."""
+    if getattr(_deferred, "active", False):
+        return  # an import: every page goes at its end
     fields = _owners(sender)
     if fields and instance.pk is not None and not instance._state.adding:
         before = (
@@ -162,7 +164,7 @@ def _bump_on_change(sender, instance, **kwargs):
 def bump_page_versions(keys):
     """The rows behind `keys` changed: the pages that show them are rendered again.
 
-    The one data version goes up too (the API and the exports read it).
+    The one data version goes up too (the API and the import previews read it).
     """
     from .models import PageVersion
 
