@@ -110,7 +110,7 @@ messages: install
 	cd "$(ROOT)" && $(DEV_ENV) $(BIN)/python manage.py makemessages -l pl -l en --ignore=.venv --no-obsolete
 	cd "$(ROOT)" && $(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
 
-BENCH_SIZES ?= 1000 10000 100000
+BENCH_SIZES ?= builtin 1000 10000 100000
 
 # Import throughput beside bare bulk_create, then the public pages and the admin
 # changelist at each size; both write bench/results.json (git-ignored).

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 
 from clusters.exports import spreadsheet_safe
+from core.downloads import Lines, download, lines
 from transfer.spreadsheets import write_xlsx
 
 from .catalogue import catalogue_graph
@@ -23,15 +24,25 @@ def _table(name):
 
 def table_csv(request, name):
     table, rows = _table(name)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    # The byte order mark makes Excel read the file as UTF-8 (Polish letters).
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(table.headers)
-    for row in rows():
-        writer.writerow([spreadsheet_safe("" if cell is None else cell) for cell in row])
-    return response
+
+    def chunks():
+        writer = csv.writer(Lines())
+        # The byte order mark makes Excel read the file as UTF-8 (Polish letters).
+        yield "\ufeff" + writer.writerow(table.headers)
+        yield from lines(
+            rows(),
+            lambda row: writer.writerow(
+                [spreadsheet_safe("" if cell is None else cell) for cell in row]
+            ),
+        )
+
+    # Streamed, and kept in the cache until the data change.
+    return download(
+        request,
+        chunks,
+        content_type="text/csv; charset=utf-8",
+        disposition=f'attachment; filename="{name}.csv"',
+    )
 
 
 def table_xlsx(request, name):

@@ -170,7 +170,8 @@ def award_rows():
         .select_related("cluster", "round")
         .order_by("valid_from", "cluster__sort_key")
     )
-    for award in awards:
+    # One per cluster and round: read in chunks, the file is streamed (core/downloads.py).
+    for award in awards.iterator(chunk_size=2000):
         yield [
             award.cluster.slug,
             award.cluster.name,

@@ -35,18 +35,31 @@ PER_PAGE = 25  # ClusterListView.paginate_by
 DEEP_PAGE = 1000
 CONCURRENCY = 4
 TRIVIAL = "trivial view"
+BUILTIN = "builtin"  # the built-in data (data/*.toml) instead of a generated registry
 
 
 def pages(size, cluster_slug):
-    deep = min(DEEP_PAGE, math.ceil(size / PER_PAGE))
+    """Every kind of public page, and the API beside them."""
+    from clusters.models import Cluster, Round
+    from events.models import Event
+
+    round_slug = Round.objects.order_by("-year").values_list("slug", flat=True)[0]
+    event_slug = Event.objects.published().order_by("-start_date").values_list("slug", flat=True)[0]
+    clusters = Cluster.objects.published().count() if size == BUILTIN else size
+    deep = min(DEEP_PAGE, math.ceil(clusters / PER_PAGE))
     return {
         TRIVIAL: "/_bench/ping",
+        "home": "/",
         "list, page 1": "/klastry/",
         "list, filtered": "/klastry/?voivodeship=silesia&status=current",
         "list, search": "/klastry/?q=slaski",
         f"list, page {deep}": f"/klastry/?page={deep}",
         "cluster page": f"/klastry/{cluster_slug}/",
+        "rounds": "/rundy/",
+        "round page": f"/rundy/{round_slug}/",
         "events": "/wydarzenia/",
+        "event page": f"/wydarzenia/{event_slug}/",
+        "calendar feed": "/wydarzenia/kalendarz.ics",
         "status check page": f"/weryfikacja-statusu/?cluster={cluster_slug}",
         "API clusters": "/api/v1/clusters/",
         "API clusters, filtered": "/api/v1/clusters/?voivodeship=silesia&status=current",
@@ -141,6 +154,9 @@ def start_gunicorn(env, port):
             f"--bind=127.0.0.1:{port}",
             "--workers=2",
             "--log-level=warning",
+            # gunicorn's default 30 s kills a worker writing the 100 000-cluster export
+            # on a busy machine (see README, Performance), before the pages are measured.
+            "--timeout=180",
         ],
         cwd=ROOT,
         env=env,
@@ -213,6 +229,42 @@ def load(port, url, *, requests, seconds, concurrency=CONCURRENCY):
     }
 
 
+DOWNLOADS = ["/klastry/export.csv", "/klastry/export.json", "/sitemap.xml"]
+
+
+# Read of each download: its first byte is the figure; the whole of a 100 000-cluster
+# file takes minutes on a busy machine, longer than a bench can wait for each size.
+DOWNLOAD_BYTES = 1_000_000
+
+
+def time_download(port, url):
+    """Seconds to the first byte of the body and to its first DOWNLOAD_BYTES (or its end)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    try:
+        start = time.perf_counter()
+        connection.request("GET", url)
+        response = connection.getresponse()
+        assert response.status == 200, (url, response.status)
+        first = response.read(1)
+        first_byte = time.perf_counter() - start
+        size = len(first) + len(response.read(DOWNLOAD_BYTES - 1))
+        return {
+            "first_byte_s": round(first_byte, 3),
+            "first_mb_s": round(time.perf_counter() - start, 3),
+            "bytes_read": size,
+        }
+    finally:
+        connection.close()
+
+
+def time_downloads(port):
+    """Each whole-registry file twice (a file read in part is not kept by the cache)."""
+    return {
+        url: {"first": time_download(port, url), "again": time_download(port, url)}
+        for url in DOWNLOADS
+    }
+
+
 def load_pages(port, urls, **limits):
     """Each page right after the trivial view, so that both meet the machine in one mood.
 
@@ -230,12 +282,29 @@ def load_pages(port, urls, **limits):
     return {TRIVIAL: {**median, "trivial_rps": median["rps"]}, **served}
 
 
+def load_builtin_data():
+    """The registry's own data (data/*.toml): the 39 real clusters, rounds and events."""
+    from django.core.management import call_command
+    from django.db.models import Count
+
+    from clusters.models import Cluster
+
+    call_command("load_registry_data", verbosity=0)
+    # The cluster with the most awards: the fullest page of the real ones.
+    cluster = Cluster.objects.published().annotate(n=Count("status_awards")).order_by("-n", "pk")
+    return {"cluster_slug": cluster.values_list("slug", flat=True)[0]}
+
+
+def size_argument(value):
+    return value if value == BUILTIN else int(value)
+
+
 def run(size, env, *, requests, seconds):
     from bench.data import populate
 
     reset_database()
     start = time.perf_counter()
-    slugs = populate(size)
+    slugs = load_builtin_data() if size == BUILTIN else populate(size)
     generated = time.perf_counter() - start
     from django.core.cache import cache
 
@@ -247,12 +316,13 @@ def run(size, env, *, requests, seconds):
     from django.db import connections
 
     connections.close_all()  # SQLite: let gunicorn's workers see a settled file
-    served = {}
+    served, downloads = {}, {}
     # As deployed (page cache on), then with every request rendering its page.
     for mode, cache_seconds in [("cached", "3600"), ("uncached", "0")]:
         port = free_port()
         server = start_gunicorn({**env, "PUBLIC_PAGE_CACHE_SECONDS": cache_seconds}, port)
         try:
+            downloads[mode] = time_downloads(port)
             served[mode] = load_pages(port, urls, requests=requests, seconds=seconds)
         finally:
             server.terminate()
@@ -261,6 +331,7 @@ def run(size, env, *, requests, seconds):
         "clusters": size,
         "generate_s": round(generated, 1),
         "admin_changelist": admin,
+        "downloads": downloads,
         **{
             mode: {
                 name: {
@@ -277,12 +348,22 @@ def run(size, env, *, requests, seconds):
 
 
 def print_result(result):
+    clusters = result["clusters"]
     print(
-        f"\n{result['clusters']:,} clusters (generated in {result['generate_s']} s); "
+        f"\n{clusters if clusters == BUILTIN else format(clusters, ',')} clusters "
+        f"(generated in {result['generate_s']} s); "
         f"admin changelist {result['admin_changelist']['median_ms']} ms, "
         f"{result['admin_changelist']['queries']} queries",
         flush=True,
     )
+    print(f"  {'download':<30} {'first byte s':>12} {'1 MB s':>8} {'again: first byte':>18}")
+    for mode, files in result["downloads"].items():
+        for url, timing in files.items():
+            print(
+                f"  {url + ' (' + mode + ')':<30} {timing['first']['first_byte_s']:>12} "
+                f"{timing['first']['first_mb_s']:>8} {timing['again']['first_byte_s']:>18}",
+                flush=True,
+            )
     for mode in ["cached", "uncached"]:
         print(
             f"  {mode + ' page':<18} {'req/s':>7} {'median ms':>10} {'p95 ms':>8} "
@@ -298,7 +379,13 @@ def print_result(result):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument(
+        "--sizes",
+        type=size_argument,
+        nargs="+",
+        default=[BUILTIN, 1_000, 10_000, 100_000],
+        help=f"clusters to generate, or {BUILTIN!r} for the built-in data",
+    )
     parser.add_argument("--requests", type=int, default=1000, help="per page, at most")
     parser.add_argument("--seconds", type=float, default=1.5, help="per page, at most")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json")

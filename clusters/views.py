@@ -1,15 +1,19 @@
 import csv
+import json
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, F, Prefetch, Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from core.dates import today
+from core.downloads import Lines, download, in_chunks, lines
+from core.pagecache import record_key
 from core.text import slug_for
 
 from .exports import EXPORT_FIELDS, download_name, excel_csv, export_rows, xlsx
@@ -162,29 +166,67 @@ def attachment(filename):
     return f'attachment; filename="{filename}"'
 
 
+# Clusters read (with their prefetched rows) per database round trip of an export.
+EXPORT_CHUNK = 1000
+# What the exports show, for the cache that keeps them between changes.
+EXPORT_FAMILIES = ["clusters", "rounds", "reference"]
+
+
+def _in_language(chunks, language):
+    # Streamed after the view has returned: the rows' addresses keep the request's language.
+    with translation.override(language):
+        yield from chunks
+
+
 def export_csv(request):
     """Open data: commas, stable codes and ISO dates, for programs (columns never change)."""
     filterset = filtered_clusters(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = attachment(download_name(filterset, "csv"))
-    # The byte order mark makes Excel read the file as UTF-8 (Polish letters).
-    response.write("\ufeff")
-    writer = csv.DictWriter(response, fieldnames=EXPORT_FIELDS)
-    writer.writeheader()
-    for row in export_rows(filterset.qs, filterset.as_of_date, request, for_spreadsheet=True):
-        writer.writerow(row)
-    return response
+    on = filterset.as_of_date
+
+    def chunks():
+        writer = csv.DictWriter(Lines(), fieldnames=EXPORT_FIELDS)
+        # The byte order mark makes Excel read the file as UTF-8 (Polish letters).
+        yield "\ufeff" + writer.writeheader()
+        rows = export_rows(in_chunks(filterset.qs, EXPORT_CHUNK), on, request, for_spreadsheet=True)
+        yield from lines(rows, writer.writerow)
+
+    return download(
+        request,
+        lambda: _in_language(chunks(), translation.get_language()),
+        content_type="text/csv; charset=utf-8",
+        disposition=attachment(download_name(filterset, "csv")),
+        families=EXPORT_FAMILIES,
+    )
 
 
 def export_json(request):
+    """The JSON JsonResponse would write (indent 1, UTF-8 as is), written row by row."""
     filterset = filtered_clusters(request)
-    rows = list(export_rows(filterset.qs, filterset.as_of_date, request))
-    response = JsonResponse(
-        {"as_of": filterset.as_of_date.isoformat(), "count": len(rows), "clusters": rows},
-        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    on = filterset.as_of_date
+
+    def row_json(row):
+        text = json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+        return "\n".join("  " + line for line in text.split("\n"))
+
+    def chunks():
+        count = filterset.qs.count()
+        yield f'{{\n "as_of": {json.dumps(on.isoformat())},\n "count": {count},\n "clusters": '
+        rows = export_rows(in_chunks(filterset.qs, EXPORT_CHUNK), on, request)
+        first = next(rows, None)
+        if first is None:
+            yield "[]\n}"
+            return
+        yield "[\n" + row_json(first)
+        yield from lines(rows, lambda row: ",\n" + row_json(row))
+        yield "\n ]\n}"
+
+    return download(
+        request,
+        lambda: _in_language(chunks(), translation.get_language()),
+        content_type="application/json",
+        disposition=f'inline; filename="{download_name(filterset, "json")}"',
+        families=EXPORT_FAMILIES,
     )
-    response["Content-Disposition"] = f'inline; filename="{download_name(filterset, "json")}"'
-    return response
 
 
 def export_xlsx(request):
@@ -271,6 +313,13 @@ def mark_filled_columns(application):
     results = application.stage_results.all()
     application.shows_points = any(result.points is not None for result in results)
     application.shows_expert_scores = any(result.expert_scores.all() for result in results)
+
+
+def cluster_record(request, slug):
+    """The page cache's key for the cluster at `slug` (None when none is published there:
+    the page is then a redirect or a 404, which are not cached)."""
+    pk = Cluster.objects.published().filter(slug=slug).values_list("pk", flat=True).first()
+    return [record_key(Cluster, pk)]
 
 
 def published_cluster(slug):

@@ -94,3 +94,24 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return str(self.counter)
+
+
+class PageVersion(models.Model):
+    """A counter per kind of registry data and per record a page is about.
+
+    A cached page's key holds the counters of what it shows (core/pagecache.py), so
+    a change renders again the pages that show it and leaves the others cached:
+    `family:events` goes up with any event, `record:clusters.cluster:7` with cluster
+    7 or a row of its own (a former name, a status award), `all` with a bulk write
+    whose rows are not known one by one (an import).
+    """
+
+    key = models.CharField(_("key"), max_length=100, primary_key=True)
+    counter = models.PositiveBigIntegerField(_("counter"), default=0)
+
+    class Meta:
+        verbose_name = _("page version")
+        verbose_name_plural = _("page versions")
+
+    def __str__(self):
+        return f"{self.key}: {self.counter}"

@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from django.utils.translation import pgettext_lazy
 from django.views.generic import RedirectView
 
+from core.pagecache import cached_public_page
 from pages.sitemaps import SITEMAPS
 from pages.views import former_english_address
 
@@ -26,7 +27,8 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("dane/", include("api.data_urls")),
     # One sitemap for both languages: each entry lists its Polish and English address.
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Kept in the page cache until the data change (it is long to write for a big registry).
+    path("sitemap.xml", cached_public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     # Where browsers look for an icon on pages that name none (the admin, files).
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
 ]

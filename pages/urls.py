@@ -8,7 +8,12 @@ from . import views
 app_name = "pages"
 
 urlpatterns = [
-    path("", cached_public_page(views.home), name="home"),
+    # Everything but the site's own pages (the accessibility statement).
+    path(
+        "",
+        cached_public_page(views.home, families=["clusters", "rounds", "reference", "events"]),
+        name="home",
+    ),
     path(
         pgettext_lazy("URL", "accessibility-statement/"),
         views.accessibility_statement,

@@ -190,7 +190,7 @@ def test_estimated_award_dates_are_given_as_the_period_proven_with_a_note(client
     )
     page = text(client.get(f"/en/clusters/{award.cluster.slug}/"))
     # Without a margin the sources allow nothing wider: no "possibly" part.
-    assert "at least from 1 June 2015 to 1 June 2018\n" in page
+    assert "at least from 1 June 2015 to 1 June 2018</dd>" in page
     assert 'id="estimated-note"' in page
 
 

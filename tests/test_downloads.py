@@ -1,0 +1,141 @@
+"""Whole-registry downloads: streamed in constant memory, kept in the cache between changes."""
+
+import csv
+import datetime
+import io
+import json
+import tracemalloc
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from clusters import views
+from core import downloads
+from tests.factories import ClusterFactory, RoundFactory, bulk_clusters
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+D = datetime.date
+
+
+@pytest.fixture
+def add_clusters():
+    round_ = RoundFactory(slug="runda-stala")
+
+    def add(count, start=0):
+        bulk_clusters(
+            count, round_=round_, valid_from=D(2025, 1, 1), valid_until=D(2028, 1, 1), start=start
+        )
+
+    return add
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def peak_bytes_of_streaming(client, url):
+    response = client.get(url)
+    assert response.streaming
+    tracemalloc.start()
+    try:
+        size = sum(len(chunk) for chunk in response.streaming_content)
+        return tracemalloc.get_traced_memory()[1], size
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("url", ["/klastry/export.csv", "/klastry/export.json"])
+@pytest.mark.parametrize("cached", [False, True], ids=["uncached", "cached"])
+def test_an_export_four_times_longer_takes_no_more_memory(
+    client, add_clusters, monkeypatch, settings, url, cached
+):
+    # Small chunks and parts, so that both sizes span several of them.
+    monkeypatch.setattr(views, "EXPORT_CHUNK", 50)
+    monkeypatch.setattr(downloads, "PART_BYTES", 16 * 1024)
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 600 if cached else 0
+    cache.clear()
+    add_clusters(150)
+    small, small_size = peak_bytes_of_streaming(client, url)
+    add_clusters(450, start=150)
+    cache.clear()
+    large, large_size = peak_bytes_of_streaming(client, url)
+    assert large_size > 3.5 * small_size
+    # Whole files in memory would be four times the first peak: one chunk's is the same.
+    assert large < small * 1.5 + 64 * 1024, (small, large)
+
+
+def test_an_export_is_kept_until_the_data_change(client, page_cache):
+    cluster = ClusterFactory(name="Klaster Pierwotny")
+    first = client.get("/klastry/export.csv").content
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/klastry/export.csv").content
+    assert again == first
+    assert len(queries) == 1  # the versions of the data it shows
+    cluster.name = "Klaster Zmieniony"
+    cluster.save()
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/klastry/export.csv").content.decode("utf-8-sig")))
+    )
+    assert [row["name"] for row in rows] == ["Klaster Zmieniony"]
+
+
+def test_a_download_cut_short_is_not_kept(client, page_cache, add_clusters, monkeypatch):
+    monkeypatch.setattr(views, "EXPORT_CHUNK", 10)
+    monkeypatch.setattr(downloads, "PART_BYTES", 1024)
+    add_clusters(100)
+    whole = client.get("/klastry/export.json").content
+    cache.clear()
+    response = client.get("/klastry/export.json")
+    stream = iter(response.streaming_content)
+    next(stream)
+    response.close()  # the visitor left after the first part
+    again = client.get("/klastry/export.json").content
+    assert again == whole
+    assert json.loads(again)["count"] == 100
+
+
+def test_a_file_whose_cached_part_is_gone_is_written_again(client, page_cache, add_clusters):
+    add_clusters(40)
+    whole = client.get("/klastry/export.csv").content
+    key = next(key for key in cache._cache if ":kkk-download:" in key and key.endswith(":0"))
+    cache.delete(key.split(":", 2)[2])
+    assert client.get("/klastry/export.csv").content == whole
+
+
+def test_the_json_export_is_what_json_dumps_writes(client, add_clusters):
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from clusters.exports import export_rows
+    from clusters.filters import ClusterFilter
+    from clusters.views import filtered_clusters
+
+    add_clusters(3)
+    for query in ["", "?q=nikt"]:
+        request = client.get("/klastry/export.json" + query).wsgi_request
+        filterset = filtered_clusters(request)
+        assert isinstance(filterset, ClusterFilter)
+        rows = list(export_rows(filterset.qs, filterset.as_of_date, request))
+        expected = json.dumps(
+            {"as_of": filterset.as_of_date.isoformat(), "count": len(rows), "clusters": rows},
+            cls=DjangoJSONEncoder,
+            ensure_ascii=False,
+            indent=1,
+        )
+        assert client.get("/klastry/export.json" + query).content.decode() == expected
+
+
+def test_the_open_data_tables_are_streamed_and_kept(client, page_cache, add_clusters):
+    add_clusters(30)
+    response = client.get("/dane/nadania-statusu.csv")
+    assert response.streaming
+    first = response.content
+    assert first.startswith(b"\xef\xbb\xbf") and first.count(b"\r\n") == 31
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/dane/nadania-statusu.csv").content == first
+    assert len(queries) == 1
