@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from import_export.results import Error, InvalidRow, Result, RowResult
 
 from core.models import DataVersion
-from core.pagecache import bump_data_version, one_bump_for_all
+from core.pagecache import bump_data_version, data_version, one_bump_for_all
 
 from .bulk import create_objects, insert_history, update_rows
 from .spreadsheets import ImportFileError
@@ -125,7 +125,9 @@ def another_import_message():
 class Import:
     """One file of one kind: `run()` returns django-import-export's Result."""
 
-    def __init__(self, resource, dataset, *, dry_run=False, retain_instances=False):
+    def __init__(
+        self, resource, dataset, *, dry_run=False, retain_instances=False, checked_at_version=None
+    ):
         self.resource = resource
         self.dataset = dataset
         self.dry_run = dry_run
@@ -140,6 +142,11 @@ class Import:
         self.written = False
         self.claimed = {}  # key of a registry row -> the number of the row about it
         self.pending = []  # rows read and valid, not yet written
+        #: The data version at which a preview found every row of this file valid.
+        self.checked_at_version = checked_at_version
+        #: False when the registry is still as the preview saw it: the rows' checks
+        #: (fields, clean(), uniqueness) are not run again, only the rows built.
+        self.validating = True
         resource.engine = self
 
     # --- the whole file ----------------------------------------------------------
@@ -163,6 +170,9 @@ class Import:
                 transaction.set_rollback(True)
                 self.result.spreadsheet_errors = []
                 return self.result
+            # Read after the lock: no other import of the kind writes between it and ours.
+            if self.checked_at_version is not None and not self.dry_run:
+                self.validating = data_version() != self.checked_at_version
             self.resource.load_indexes(self)
             headers = self.dataset.headers
             for start in range(0, len(self.dataset), BATCH_ROWS):
