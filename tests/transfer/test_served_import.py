@@ -66,6 +66,8 @@ class Served:
     def __init__(self, tmp_path):
         self.temporary = tmp_path / "tmp"
         self.temporary.mkdir()
+        self.logs = tmp_path / "logs"
+        self.logs.mkdir()
         self.env = {
             **production_env(tmp_path),
             "TMPDIR": str(self.temporary),
@@ -106,15 +108,16 @@ class Served:
         self.worker = self.spawn("manage.py", "db_worker", "--no-reload")
 
     def spawn(self, *args):
+        log = open(self.logs / f"{len(self.processes)}.log", "wb")  # noqa: SIM115 - kept open
         process = subprocess.Popen(
-            [sys.executable, *args],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            [sys.executable, *args], cwd=ROOT, env=self.env, stdout=log, stderr=log
         )
         self.processes.append(process)
         return process
+
+    def log(self):
+        """What the servers wrote, for a failed assertion's message."""
+        return "\n".join(path.read_text()[-3000:] for path in sorted(self.logs.iterdir()))
 
     def stop(self):
         for process in reversed(self.processes):
@@ -148,7 +151,7 @@ class Served:
     def wait_until_serving(self, seconds=60):
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            assert self.processes[0].poll() is None, self.processes[0].stderr.read().decode()
+            assert self.processes[0].poll() is None, self.log()
             try:
                 if self.request("GET", "/admin/login/").status_code == 200:
                     return
@@ -196,7 +199,7 @@ def preview(served, data):
         data={"resource": "0", "format": "0", "csrfmiddlewaretoken": served.csrf(form)},
         files={"import_file": ("klastry.csv", data, "text/csv")},
     )
-    assert page.status_code == 200, page.text[:500]
+    assert page.status_code == 200, served.log()
     confirm_form = re.search(r"<form[^>]+process_import.*?</form>", page.text, re.S)
     assert confirm_form, re.findall(r'<ul class="errorlist.*?</ul>', page.text, re.S)[:3]
     confirm_form = confirm_form.group(0)
