@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from core.dates import today
 from core.text import slug_for
 from transfer.bulk import insert_rows
+from transfer.engine import convert_fields
 from transfer.resources import cell
 
 from .models import (
@@ -131,6 +132,8 @@ class ClusterImportHooks:
             cluster.slug = slug_for(Cluster, cluster.name)
         if engine.validating:
             self.validate(engine, row, record)
+        else:
+            convert_fields(cluster, self.not_given)
         self.read_related(engine, row, record)
         if not row.errors:
             self.claim_names(row, old_keys)
@@ -384,6 +387,7 @@ def valid_new(engine, row, record, column_field, obj, exclude=None, constraints=
     checked again when a preview checked the file against the registry as it is.
     """
     if not engine.validating:
+        convert_fields(obj, exclude or ())
         return True
     try:
         obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=constraints)

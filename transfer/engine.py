@@ -68,6 +68,21 @@ def snapshot(instance):
     return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
 
 
+def convert_fields(instance, exclude=()):
+    """What clean_fields() sets, without its checks: each field's value as to_python() makes it.
+
+    For a row a preview checked already: a field may store another form than the one
+    given (a NIP typed with dashes is stored as digits), and bulk writes call no save().
+    """
+    for model_field in instance._meta.fields:
+        if model_field.name in exclude or model_field.generated:
+            continue
+        raw = getattr(instance, model_field.attname)
+        if model_field.blank and raw in model_field.empty_values:
+            continue
+        setattr(instance, model_field.attname, model_field.to_python(raw))
+
+
 def decide_slash_dates(resource, dataset):
     """Tell each date column of `resource` how the file writes its slash dates.
 

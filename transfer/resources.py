@@ -15,7 +15,7 @@ from import_export import fields, instance_loaders, resources
 from core.text import slug_for, squash_spaces
 
 from .constraints import ConstraintIndex
-from .engine import Import
+from .engine import Import, convert_fields
 from .widgets import BooleanWidget, ChoiceWidget, DateWidget, IntegerWidget, TextWidget
 
 #: From this many rows a file's lookups read the related kind whole (one query) first.
@@ -244,6 +244,8 @@ class RegistryResource(resources.Resource):
             exclude |= {f.name for f in instance._meta.fields if f.name not in self.given}
         if engine.validating:
             self.validate(engine, row, record, instance, exclude, failed=set(errors))
+        else:
+            convert_fields(instance, exclude)
         row.instance = instance
         if not row.errors:
             self.claim(engine, row, record, old_keys)

@@ -363,3 +363,17 @@ def test_a_live_job_keeps_beating_while_it_runs(monkeypatch):
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE and job.heartbeat_at >= job.started_at
     assert fail_stale_jobs(now=job.heartbeat_at + STALE_AFTER / 2) == 0
+
+
+def test_rows_written_without_checks_are_stored_as_checked_ones_would_be(editor, row_checks):
+    data = (
+        b"Nazwa;Koordynator;NIP koordynatora;Specjalizacje;Opublikowany\n"
+        b"Klaster Alfa;Fundacja Alfa;526-025-02-74;Chemia;tak\n"
+    )
+    confirm(editor, preview(editor, data))
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.DONE and not job.revalidated, job.errors
+    cluster = Cluster.objects.get(name="Klaster Alfa")
+    assert cluster.published is True
+    assert cluster.coordinator_on().nip == "5260250274"
+    assert [s.name for s in cluster.specialisations.all()] == ["Chemia"]
