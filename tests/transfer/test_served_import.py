@@ -9,13 +9,17 @@ hold). Everything runs on 127.0.0.1 as child processes, stopped in `finally`.
 
 import os
 import re
+import secrets
 import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
 
 import pytest
-import requests
 from django.db import connection
 
 from clusters.models import Cluster
@@ -32,12 +36,14 @@ SPECIALISATIONS = ["Lotnictwo", "Chemia", "Motoryzacja", "Turystyka", "Energetyk
 # The second process: follows the job's page as another browser tab would, printing
 # each state and count it sees, until the page stops refreshing itself.
 FOLLOWER = r"""
-import re, sys, time, requests
+import re, sys, time, urllib.request
 url, cookie = sys.argv[1], sys.argv[2]
 headers = {"Cookie": cookie, "X-Forwarded-Proto": "https"}
 deadline = time.monotonic() + float(sys.argv[3])
 while time.monotonic() < deadline:
-    page = requests.get(url, headers=headers, timeout=30).text
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        page = response.read().decode()
     read = re.search(r'class="rows-read">(\d+)', page).group(1)
     written = re.search(r'class="rows-written">(\d+)', page).group(1)
     done = 'http-equiv="refresh"' not in page
@@ -46,6 +52,37 @@ while time.monotonic() < deadline:
         break
     time.sleep(0.5)
 """
+
+
+@dataclass
+class Response:
+    status_code: int
+    text: str
+    headers: dict
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a 302 is answered as it is, as the test reads its Location
+
+
+def multipart(fields, files):
+    """A multipart/form-data body and its content type."""
+    boundary = secrets.token_hex(16)
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+            f"{value}\r\n".encode()
+        )
+    for name, (file_name, content, content_type) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{file_name}"\r\nContent-Type: {content_type}\r\n\r\n'
+        )
+        parts.append(head.encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 def clusters_file(rows):
@@ -130,16 +167,27 @@ class Served:
                     process.wait()
 
     # --- HTTP, as a browser behind the TLS proxy -----------------------------------
-    def request(self, method, path, **kwargs):
+    def request(self, method, path, data=None, files=None):
         headers = {
             "X-Forwarded-Proto": "https",
             "Referer": f"https://127.0.0.1:{self.port}{path}",
             "Cookie": self.cookie(),
         }
-        response = requests.request(
-            method, self.base + path, headers=headers, allow_redirects=False, timeout=60, **kwargs
-        )
-        self.cookies.update(response.cookies.get_dict())
+        body = None
+        if files:
+            body, headers["Content-Type"] = multipart(data or {}, files)
+        elif data is not None:
+            body = urllib.parse.urlencode(data).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(self.base + path, body, headers, method=method)
+        try:
+            with urllib.request.build_opener(NoRedirects).open(request, timeout=60) as answer:
+                response = Response(answer.status, answer.read().decode(), answer.headers)
+        except urllib.error.HTTPError as error:
+            response = Response(error.code, error.read().decode(errors="replace"), error.headers)
+        for line in response.headers.get_all("Set-Cookie") or []:
+            name, _sep, value = line.split(";", 1)[0].partition("=")
+            self.cookies[name.strip()] = value
         return response
 
     def cookie(self):
@@ -155,7 +203,7 @@ class Served:
             try:
                 if self.request("GET", "/admin/login/").status_code == 200:
                     return
-            except requests.ConnectionError:
+            except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.2)
         raise AssertionError("gunicorn did not answer in time")
 
