@@ -3,10 +3,13 @@
 Each size runs in a fresh SQLite database (or the PostgreSQL database that
 DATABASE_URL names, emptied first): generate a realistic Windows-1250
 semicolon file, time a dry run (what the admin's preview costs), the import,
-a re-import of the same file (all rows unchanged), an export, and
-csv -> Cluster -> bulk_create in one transaction for the same rows. The ratio
-of the import's rate to bulk_create's is the figure that matters; both are
-measured in the same run on the same machine.
+a re-import of the same file (all rows unchanged), a file changing every row
+beside a bare bulk_update, an export, and two yardsticks: csv -> Cluster ->
+bulk_create in one transaction (the file read inside the clock), and a
+bulk_create alone of Cluster objects built before the clock, beside
+`manage.py import_csv` run as a process (its start included). Last, the
+admin's path: a preview kept as a job, confirmed, run by `db_worker`. The
+ratios are the figures that matter; each is measured in one run on one machine.
 
     python bench/import_bench.py --rows 10000 [--json bench/results.json]
 
@@ -98,6 +101,81 @@ def bare_bulk_create(data):
     return len(rows)
 
 
+def prebuilt_bulk_create(data):
+    """The bare limit: only bulk_create, of Cluster objects built before the clock starts."""
+    from django.db import transaction
+
+    from clusters.models import Cluster
+    from core.text import polish_slugify
+    from transfer.spreadsheets import decode
+
+    rows = list(csv.DictReader(io.StringIO(decode(data)), delimiter=";"))
+    objects = [
+        Cluster(
+            name=r["Nazwa"] + " (bulk)",
+            slug=polish_slugify(r["Nazwa"] + " bulk"),
+            city=r["Miejscowość"],
+        )
+        for r in rows
+    ]
+    with transaction.atomic():
+        start = time.perf_counter()
+        Cluster.objects.bulk_create(objects, batch_size=1000)
+        seconds = time.perf_counter() - start
+        transaction.set_rollback(True)
+    return seconds
+
+
+def import_csv_process(data):
+    """`manage.py import_csv clusters FILE` as a user runs it, process start included."""
+    import subprocess
+
+    from django.db import connection
+
+    with tempfile.NamedTemporaryFile(suffix=".csv") as upload:
+        upload.write(data)
+        upload.flush()
+        connection.close()  # SQLite: the process writes the same file
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "manage.py", "import_csv", "clusters", upload.name],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        return time.perf_counter() - start
+
+
+def background_import(size, data):
+    """The admin's path: previewed, confirmed, the job run by the worker (db_worker).
+
+    Timed from the confirmation (the job enqueued) to the worker's end; the preview,
+    as in the admin, is a request of its own before it.
+    """
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from core.pagecache import data_version
+    from transfer.jobs import confirm_preview, keep_preview
+    from transfer.models import ImportJob
+    from transfer.service import import_file
+
+    user = get_user_model().objects.create_superuser("bench", "bench@kkk.pl", "bench-" + "x" * 20)
+    version = data_version()
+    preview = import_file("clusters", data, source="bench", dry_run=True)
+    job = keep_preview(
+        user, "clusters", "bench.csv", data, version=version, rows_total=size, new=size, updated=0
+    )
+    start = time.perf_counter()
+    confirm_preview(job.token, user, "clusters")
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    seconds = time.perf_counter() - start
+    job = ImportJob.objects.get(pk=job.pk)
+    assert preview.accepted and job.state == ImportJob.State.DONE, (job.message, job.errors[:3])
+    assert job.rows_written == size and not job.revalidated
+    return seconds
+
+
 def bare_bulk_update():
     """The floor for changed rows: bulk_update of every cluster's seat, objects read before."""
     from django.db import transaction
@@ -146,11 +224,21 @@ def measure(size, data):
     exported, export_seconds = timed(lambda: export_file("clusters"))
     assert exported.count(b"\r\n") == size + 1
     _, bulk_seconds = timed(bare_bulk_create, data)
+    prebuilt_seconds = prebuilt_bulk_create(data)
+    call_command("flush", interactive=False, verbosity=0)
+    process_seconds = import_csv_process(data)
+    call_command("flush", interactive=False, verbosity=0)
+    background_seconds = background_import(size, data)
     return {
         "import_rows_per_s": size / seconds,
         "reimport_rows_per_s": size / reimport_seconds,
         "bulk_create_rows_per_s": size / bulk_seconds,
         "import_vs_bulk": bulk_seconds / seconds,
+        "prebuilt_bulk_create_rows_per_s": size / prebuilt_seconds,
+        "import_csv_rows_per_s": size / process_seconds,
+        "import_csv_vs_prebuilt_bulk": prebuilt_seconds / process_seconds,
+        "background_rows_per_s": size / background_seconds,
+        "background_vs_import": seconds / background_seconds,
         "reimport_vs_import": seconds / reimport_seconds,
         "changed_rows_per_s": size / changed_seconds,
         "bulk_update_rows_per_s": size / bulk_update_seconds,
@@ -191,7 +279,12 @@ def main():
         f"preview {result['preview_vs_import']:.2f} of the import's time, "
         f"every row changed {result['changed_rows_per_s']}/s "
         f"({result['changed_vs_bulk_update']:.3f} of bulk_update), "
-        f"export {result['export_rows_per_s']}/s, import peak RSS {result['peak_rss_mib']} MiB",
+        f"export {result['export_rows_per_s']}/s, import peak RSS {result['peak_rss_mib']} MiB; "
+        f"import_csv process {result['import_csv_rows_per_s']}/s beside a bulk_create of "
+        f"objects built before {result['prebuilt_bulk_create_rows_per_s']}/s: "
+        f"{result['import_csv_vs_prebuilt_bulk']:.3f}; admin path (confirmed to the worker's "
+        f"end) {result['background_rows_per_s']}/s, {result['background_vs_import']:.2f} "
+        "of the import's rate",
         flush=True,
     )
     from django.db import connection

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from core.dates import today
 from core.text import slug_for
 from transfer.bulk import insert_rows
+from transfer.engine import convert_fields
 from transfer.resources import cell
 
 from .models import (
@@ -129,11 +130,16 @@ class ClusterImportHooks:
             setattr(cluster, column.attribute, values[name])
         if not cluster.slug:
             cluster.slug = slug_for(Cluster, cluster.name)
-        self.validate(engine, row, record)
+        if engine.validating:
+            self.validate(engine, row, record)
+        else:
+            convert_fields(cluster, self.not_given)
+        self.read_related(engine, row, record)
         if not row.errors:
             self.claim_names(row, old_keys)
 
     def validate(self, engine, row, record):
+        """The cluster's own checks: its fields, clean() and its unique name and slug."""
         cluster = row.instance
         try:
             cluster.clean_fields(exclude=self.not_given)
@@ -150,6 +156,9 @@ class ClusterImportHooks:
             ) % {"slug": cluster.slug}
             column = "slug" if cell(record, "Identyfikator") else "name"
             engine.add_error(row, record, column, message)
+
+    def read_related(self, engine, row, record):
+        """The coordinator, specialisations and child rows the row names, found or made."""
         self.read_coordinator(engine, row, record)
         self.read_specialisations(engine, row, record)
         for name in CHILDREN:
@@ -374,8 +383,12 @@ class ClusterImportHooks:
 def valid_new(engine, row, record, column_field, obj, exclude=None, constraints=True):
     """Field checks (and constraints) of an object the row creates, errors on its column.
 
-    Uniqueness is checked against the indexes, not by a query an object.
+    Uniqueness is checked against the indexes, not by a query an object; nothing is
+    checked again when a preview checked the file against the registry as it is.
     """
+    if not engine.validating:
+        convert_fields(obj, exclude or ())
+        return True
     try:
         obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=constraints)
     except ValidationError as error:

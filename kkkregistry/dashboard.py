@@ -14,6 +14,7 @@ from core.dates import today
 from events.models import Event
 from pages.models import REVIEW_DEADLINE, AccessibilityStatement
 from transfer.admin import IMPORT_PERMISSION
+from transfer.jobs import fail_stale_jobs
 from transfer.models import RECENT_JOBS, ImportJob
 
 # The lists on the dashboard are reminders, not reports; the full list is one click away.
@@ -63,6 +64,7 @@ def dashboard(user, on=None):
         board["draft_events"] = list(draft_events[:DASHBOARD_ROWS])
         board["draft_events_count"] = draft_events.count()
     if user.has_perm(IMPORT_PERMISSION):
+        fail_stale_jobs()  # a job whose worker died is listed as failed, not running
         # None when there is nothing to show: the page leaves the section out.
         board["running_imports"] = list(ImportJob.objects.unfinished().select_related("user"))
         board["recent_imports"] = list(

@@ -19,8 +19,10 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import Format
 from import_export.forms import SelectableFieldsExportForm
 
+from core.pagecache import data_version
+
 from .engine import decide_slash_dates
-from .jobs import JobRefused, confirm_preview, keep_preview
+from .jobs import JobRefused, confirm_preview, fail_stale_jobs, keep_preview
 from .models import ImportJob
 from .service import check_headers, template_file
 from .spreadsheets import ImportFileError, read_table, write_csv, write_xlsx
@@ -162,6 +164,8 @@ class RegistryImportExportMixin(ImportExportMixin):
         return UploadInMemory(import_file.read())
 
     def import_action(self, request, **kwargs):
+        # Read before the preview checks the file: a change made while it checks is seen.
+        version = data_version()
         response = super().import_action(request, **kwargs)
         context = getattr(response, "context_data", None) or {}
         confirm_form = context.get("confirm_form")
@@ -174,6 +178,7 @@ class RegistryImportExportMixin(ImportExportMixin):
                 self.file_kind,
                 upload.name,
                 upload.read(),
+                version=version,
                 rows_total=result.total_rows,
                 new=result.totals["new"],
                 updated=result.totals["update"],
@@ -207,6 +212,7 @@ class RegistryImportExportMixin(ImportExportMixin):
     def import_job_view(self, request, pk):
         if not self.has_import_permission(request):
             raise PermissionDenied
+        fail_stale_jobs()
         job = get_object_or_404(ImportJob, pk=pk, kind=self.file_kind)
         context = {
             **self.admin_site.each_context(request),

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from import_export.results import Error, InvalidRow, Result, RowResult
 
 from core.models import DataVersion
-from core.pagecache import bump_data_version, one_bump_for_all
+from core.pagecache import bump_data_version, data_version, one_bump_for_all
 
 from .bulk import create_objects, insert_history, update_rows
 from .spreadsheets import ImportFileError
@@ -66,6 +66,21 @@ def import_lock_key(engine):
 def snapshot(instance):
     """The values of an instance's own columns, by attribute name."""
     return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def convert_fields(instance, exclude=()):
+    """What clean_fields() sets, without its checks: each field's value as to_python() makes it.
+
+    For a row a preview checked already: a field may store another form than the one
+    given (a NIP typed with dashes is stored as digits), and bulk writes call no save().
+    """
+    for model_field in instance._meta.fields:
+        if model_field.name in exclude or model_field.generated:
+            continue
+        raw = getattr(instance, model_field.attname)
+        if model_field.blank and raw in model_field.empty_values:
+            continue
+        setattr(instance, model_field.attname, model_field.to_python(raw))
 
 
 def decide_slash_dates(resource, dataset):
@@ -125,7 +140,9 @@ def another_import_message():
 class Import:
     """One file of one kind: `run()` returns django-import-export's Result."""
 
-    def __init__(self, resource, dataset, *, dry_run=False, retain_instances=False):
+    def __init__(
+        self, resource, dataset, *, dry_run=False, retain_instances=False, checked_at_version=None
+    ):
         self.resource = resource
         self.dataset = dataset
         self.dry_run = dry_run
@@ -140,6 +157,11 @@ class Import:
         self.written = False
         self.claimed = {}  # key of a registry row -> the number of the row about it
         self.pending = []  # rows read and valid, not yet written
+        #: The data version at which a preview found every row of this file valid.
+        self.checked_at_version = checked_at_version
+        #: False when the registry is still as the preview saw it: the rows' checks
+        #: (fields, clean(), uniqueness) are not run again, only the rows built.
+        self.validating = True
         resource.engine = self
 
     # --- the whole file ----------------------------------------------------------
@@ -163,6 +185,9 @@ class Import:
                 transaction.set_rollback(True)
                 self.result.spreadsheet_errors = []
                 return self.result
+            # Read after the lock: no other import of the kind writes between it and ours.
+            if self.checked_at_version is not None and not self.dry_run:
+                self.validating = data_version() != self.checked_at_version
             self.resource.load_indexes(self)
             headers = self.dataset.headers
             for start in range(0, len(self.dataset), BATCH_ROWS):

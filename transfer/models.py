@@ -14,6 +14,10 @@ from django.utils.translation import pgettext_lazy
 PREVIEW_KEPT_FOR = timedelta(hours=8)
 #: Finished jobs the dashboard lists.
 RECENT_JOBS = 5
+#: A running job whose worker gave no sign of life for this long is taken for dead
+#: (the worker was killed): it is marked failed. Its worker writes a heartbeat every
+#: HEARTBEAT_EVERY seconds (transfer.jobs), so this is many missed beats.
+STALE_AFTER = timedelta(minutes=5)
 
 
 def new_token():
@@ -25,6 +29,11 @@ class ImportJobQuerySet(models.QuerySet):
         """Previews never confirmed in time: their uploads are discarded."""
         now = now or timezone.now()
         return self.filter(state=ImportJob.State.PREVIEWED, created_at__lt=now - PREVIEW_KEPT_FOR)
+
+    def stale(self, now=None):
+        """Running jobs whose worker has given no sign of life for STALE_AFTER."""
+        now = now or timezone.now()
+        return self.filter(state=ImportJob.State.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
 
     def unfinished(self):
         return self.filter(state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING])
@@ -67,8 +76,11 @@ class ImportJob(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PREVIEWED
     )
-    # The registry's data version the preview was checked against.
-    previewed_version = models.PositiveBigIntegerField(_("data version at the preview"), default=0)
+    # The registry's data version the preview was checked against; None: no preview
+    # (import_csv --background), so the job checks every row.
+    previewed_version = models.PositiveBigIntegerField(
+        _("data version at the preview"), null=True, blank=True
+    )
     rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
     rows_read = models.PositiveIntegerField(_("rows read"), default=0)
     rows_written = models.PositiveIntegerField(_("rows written"), default=0)
@@ -85,6 +97,8 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Written by the running worker every few seconds: a job whose beat stops is dead.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 

@@ -15,7 +15,7 @@ from import_export import fields, instance_loaders, resources
 from core.text import slug_for, squash_spaces
 
 from .constraints import ConstraintIndex
-from .engine import Import
+from .engine import Import, convert_fields
 from .widgets import BooleanWidget, ChoiceWidget, DateWidget, IntegerWidget, TextWidget
 
 #: From this many rows a file's lookups read the related kind whole (one query) first.
@@ -102,10 +102,24 @@ class RegistryResource(resources.Resource):
         # Unused: the engine matches natural keys itself.
         instance_loader_class = instance_loaders.BaseInstanceLoader
 
-    def import_data(self, dataset, dry_run=False, retain_instance_in_row_result=False, **kwargs):
-        """Every kind through the one engine (django-import-export's admin calls this)."""
+    def import_data(
+        self,
+        dataset,
+        dry_run=False,
+        retain_instance_in_row_result=False,
+        checked_at_version=None,
+        **kwargs,
+    ):
+        """Every kind through the one engine (django-import-export's admin calls this).
+
+        `checked_at_version`: the data version at which a preview found the file valid.
+        """
         return Import(
-            self, dataset, dry_run=dry_run, retain_instances=retain_instance_in_row_result
+            self,
+            dataset,
+            dry_run=dry_run,
+            retain_instances=retain_instance_in_row_result,
+            checked_at_version=checked_at_version,
         ).run()
 
     def get_queryset(self):
@@ -228,7 +242,10 @@ class RegistryResource(resources.Resource):
         exclude = set(errors)
         if found:
             exclude |= {f.name for f in instance._meta.fields if f.name not in self.given}
-        self.validate(engine, row, record, instance, exclude, failed=set(errors))
+        if engine.validating:
+            self.validate(engine, row, record, instance, exclude, failed=set(errors))
+        else:
+            convert_fields(instance, exclude)
         row.instance = instance
         if not row.errors:
             self.claim(engine, row, record, old_keys)

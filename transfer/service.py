@@ -91,10 +91,12 @@ def import_file(kind, data, *, user=None, source="", dry_run=False, on_row=None)
     return import_dataset(resource, dataset, dry_run=dry_run)
 
 
-def import_dataset(resource, dataset, dry_run=False):
+def import_dataset(resource, dataset, dry_run=False, checked_at_version=None):
+    """`checked_at_version`: a preview found the file valid at this data version."""
     result = resource.import_data(
         dataset,
         dry_run=dry_run,
+        checked_at_version=checked_at_version,
         raise_errors=False,
         use_transactions=True,
         rollback_on_validation_errors=True,

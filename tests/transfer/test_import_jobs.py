@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusters.models import Application, Cluster
+from clusters.resources import ClusterResource
 from kkkregistry.roles import EDITORS
 from tests.factories import ClusterFactory, RoundFactory, staff_in
-from transfer.jobs import queue_file, run_job
-from transfer.models import PREVIEW_KEPT_FOR, ImportJob
+from transfer.jobs import fail_stale_jobs, queue_file, run_job
+from transfer.models import PREVIEW_KEPT_FOR, STALE_AFTER, ImportJob
 
 pytestmark = pytest.mark.django_db
 SAMPLE = Path(__file__).parent / "samples" / "klastry-windows1250-srednik.csv"
@@ -250,3 +251,129 @@ def test_a_job_runs_once_however_often_it_is_started(editor):
     Cluster.objects.all().delete()
     run_job(job.pk)
     assert not Cluster.objects.exists()
+
+
+@pytest.fixture
+def row_checks(monkeypatch):
+    """Counts the clusters' row checks (fields, clean(), unique name and slug) as they run."""
+    calls = []
+    checks = ClusterResource.validate
+
+    def counted(self, engine, row, record):
+        calls.append(row.number)
+        return checks(self, engine, row, record)
+
+    monkeypatch.setattr(ClusterResource, "validate", counted)
+    return calls
+
+
+def test_a_confirmation_writes_what_the_preview_checked_without_checking_it_again(
+    editor, row_checks
+):
+    initial = preview(editor)
+    assert row_checks == [2, 3]  # the preview checked both rows
+    row_checks.clear()
+    confirm(editor, initial)
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.DONE and not job.revalidated
+    assert row_checks == []
+    assert Cluster.objects.count() == 2
+    assert "checked again" not in job.message and "sprawdzono" not in job.message
+
+
+def test_a_change_after_the_preview_has_the_file_checked_again_and_refused(editor, row_checks):
+    ClusterFactory(name="Klaster Alfa", slug="klaster-alfa")
+    initial = preview(editor, b"Identyfikator;Nazwa\nklaster-alfa;Klaster Beta\n")
+    row_checks.clear()
+    # An editor names another cluster so between the preview and the confirmation.
+    ClusterFactory(name="Klaster Beta", slug="klaster-beta")
+    response = confirm(editor, initial)
+    job = ImportJob.objects.get()
+    assert row_checks == [2]
+    assert job.revalidated and job.state == ImportJob.State.FAILED
+    assert job.message == "Pliku nie zaimportowano: niczego nie zapisano."
+    assert "Nazwa" in job.errors[0] and "Klaster Beta" in job.errors[0]
+    assert Cluster.objects.get(slug="klaster-alfa").name == "Klaster Alfa"
+    page = editor.get(response.url).content.decode()
+    assert job.message in page
+
+
+def test_a_change_after_the_preview_that_leaves_the_file_valid_is_written_and_said(
+    editor, row_checks
+):
+    initial = preview(editor)
+    ClusterFactory(name="Klaster Gamma")
+    row_checks.clear()
+    confirm(editor, initial)
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.DONE and job.revalidated
+    assert row_checks == [2, 3]
+    assert "Rejestr zmienił się po podglądzie" in job.message
+
+
+def test_a_file_queued_without_a_preview_is_checked_row_by_row(row_checks):
+    job = queue_file("clusters", "k.csv", SAMPLE.read_bytes(), source="test")
+    job.refresh_from_db()
+    assert job.previewed_version is None and job.state == ImportJob.State.DONE
+    assert row_checks == [2, 3] and not job.revalidated
+
+
+def running_job(heartbeat_seconds_ago, file_name="przerwany.csv"):
+    return ImportJob.objects.create(
+        kind="clusters",
+        file_name=file_name,
+        file_hash="0" * 64,
+        upload=b"Nazwa\nKlaster\n",
+        state=ImportJob.State.RUNNING,
+        rows_total=1000,
+        rows_read=250,
+        started_at=timezone.now() - timedelta(hours=1),
+        heartbeat_at=timezone.now() - timedelta(seconds=heartbeat_seconds_ago),
+    )
+
+
+def test_a_job_whose_worker_stopped_beating_is_failed_with_a_reason_in_polish(editor):
+    dead = running_job(STALE_AFTER.total_seconds() + 1)
+    alive = running_job(STALE_AFTER.total_seconds() - 30, file_name="trwa.csv")
+    page = editor.get(dead.admin_url()).content.decode()
+    dead.refresh_from_db()
+    assert dead.state == ImportJob.State.FAILED and dead.upload is None
+    assert dead.message.startswith("Import przerwano: jego proces roboczy nie dał znaku życia")
+    assert dead.message in page and 'http-equiv="refresh"' not in page
+    alive.refresh_from_db()
+    assert alive.state == ImportJob.State.RUNNING
+
+
+def test_the_dashboard_lists_a_dead_job_as_failed_with_its_reason(editor):
+    dead = running_job(STALE_AFTER.total_seconds() + 1)
+    page = editor.get(reverse("admin:index")).content.decode()
+    running, _sep, finished = page.partition('id="recent-imports"')
+    assert "przerwany.csv" not in running
+    assert "przerwany.csv" in finished and "nie dał znaku życia" in finished
+    dead.refresh_from_db()
+    assert dead.state == ImportJob.State.FAILED
+
+
+def test_a_live_job_keeps_beating_while_it_runs(monkeypatch):
+    """The heartbeat is written while the import runs, so the sweep leaves it alone."""
+    from transfer import jobs
+
+    monkeypatch.setattr(jobs, "PROGRESS_EVERY_SECONDS", 0.01)
+    job = queue_file("clusters", "k.csv", SAMPLE.read_bytes(), source="test")
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE and job.heartbeat_at >= job.started_at
+    assert fail_stale_jobs(now=job.heartbeat_at + STALE_AFTER / 2) == 0
+
+
+def test_rows_written_without_checks_are_stored_as_checked_ones_would_be(editor, row_checks):
+    data = (
+        b"Nazwa;Koordynator;NIP koordynatora;Specjalizacje;Opublikowany\n"
+        b"Klaster Alfa;Fundacja Alfa;526-025-02-74;Chemia;tak\n"
+    )
+    confirm(editor, preview(editor, data))
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.DONE and not job.revalidated, job.errors
+    cluster = Cluster.objects.get(name="Klaster Alfa")
+    assert cluster.published is True
+    assert cluster.coordinator_on().nip == "5260250274"
+    assert [s.name for s in cluster.specialisations.all()] == ["Chemia"]
