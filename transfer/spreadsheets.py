@@ -7,6 +7,7 @@ failure is a ImportFileError with a sentence a person can act on.
 """
 
 import csv
+import datetime
 import io
 import re
 import zipfile
@@ -320,15 +321,29 @@ def write_csv(dataset):
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+XLSX_DATE_FORMAT = "DD.MM.YYYY"
+
+
 def write_xlsx(dataset):
     import openpyxl
+    from openpyxl.cell import WriteOnlyCell
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet()
+
+    def cell(value):
+        # An escaped string is written as text, never as a formula.
+        value = escape_formula(value)
+        if not isinstance(value, datetime.date):
+            return value
+        # Dates read as the site and the admin write them (dd.mm.rrrr), not Excel's default.
+        written = WriteOnlyCell(sheet, value)
+        written.number_format = XLSX_DATE_FORMAT
+        return written
+
     sheet.append(list(dataset.headers))
     for row in dataset:
-        # An escaped string is written as text, never as a formula.
-        sheet.append([escape_formula(cell) for cell in row])
+        sheet.append([cell(value) for value in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -104,7 +104,8 @@ def test_results_without_points_or_experts_scores_leave_those_columns_out(client
     page = text(client.get(cluster.get_absolute_url()))
     table = section(page, "<h2>Wyniki oceny</h2>", "</table>")
     assert "Punkty" in table and "Oceny ekspertów" in table
-    assert "128 / 140" in table and "127" in table
+    # Points as the admin shows them: two decimals, a decimal comma.
+    assert "128,00 / 140" in table and "127,00" in table
 
 
 def test_round_results_leave_out_the_points_column_when_no_application_has_points(client):
