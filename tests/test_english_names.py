@@ -4,6 +4,7 @@ the filters, the import columns and the open data."""
 import csv
 import datetime
 import io
+import json
 import re
 
 import pytest
@@ -198,7 +199,7 @@ def test_the_open_data_gives_the_english_names(client, registry):
     api_event = client.get("/api/v1/events/e-boost-kick-off-2023/").json()
     assert api_event["title_en"] == "E-BOOST project kick-off meeting"
     english = dict(Specialisation.objects.values_list("name", "name_en"))
-    clusters = client.get("/klastry/export.json").json()["clusters"]
+    clusters = json.loads(client.get("/klastry/export.json").content)["clusters"]
     assert any("Metals and metalworking" in c["specialisations_en"] for c in clusters)
     for cluster in clusters:
         polish = cluster["specialisations"].split("; ")
