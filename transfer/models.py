@@ -16,7 +16,7 @@ PREVIEW_KEPT_FOR = timedelta(hours=8)
 RECENT_JOBS = 5
 #: A running job whose worker gave no sign of life for this long is taken for dead
 #: (the worker was killed): it is marked failed. Its worker writes a heartbeat every
-#: HEARTBEAT_EVERY seconds (transfer.jobs), so this is many missed beats.
+#: PROGRESS_EVERY_SECONDS (transfer.jobs), so this is many missed beats.
 STALE_AFTER = timedelta(minutes=5)
 
 

@@ -18,6 +18,7 @@ from clusters.models import Application, Cluster
 from clusters.resources import ClusterResource
 from kkkregistry.roles import EDITORS
 from tests.factories import ClusterFactory, RoundFactory, staff_in
+from transfer import jobs
 from transfer.jobs import fail_stale_jobs, queue_file, run_job
 from transfer.models import PREVIEW_KEPT_FOR, STALE_AFTER, ImportJob
 
@@ -192,9 +193,12 @@ def test_the_dashboard_lists_running_and_recent_imports(editor):
 
 @pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DATABASE_TASKS)  # queued only: the thread below runs it
-def test_another_process_sees_a_running_jobs_progress():
+def test_another_process_sees_a_running_jobs_progress(monkeypatch):
     """PostgreSQL: counts while the import's transaction is open; SQLite: at the end."""
     from django.db import connection
+
+    # Progress written often enough that a quiet machine's short import shows some.
+    monkeypatch.setattr(jobs, "PROGRESS_EVERY_SECONDS", 0.02)
 
     rows = 4000
     data = "Nazwa;Miejscowość\n" + "".join(f"Klaster {n};Gdańsk\n" for n in range(rows))
