@@ -8,10 +8,11 @@ headers in the page's language.
 import datetime
 
 import tablib
-from django.utils.translation import get_language, gettext, pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
 from localflavor.pl.pl_voivodeships import VOIVODESHIP_CHOICES
 
 from core.dates import today
+from core.language import english_wanted
 from core.text import polish_slugify
 from transfer.spreadsheets import escape_formula, write_csv, write_xlsx
 
@@ -160,7 +161,7 @@ def spreadsheet_dataset(clusters, on, request, date_cell):
     headers[status_column] = headers[status_column] % {"day": on.strftime("%d.%m.%Y")}
     dataset = tablib.Dataset(headers=headers)
     # People read one specialisations column, in the page's language.
-    english = get_language() == "en"
+    english = english_wanted()
     for row in export_rows(clusters, on, request):
         if english:
             row["specialisations"] = row["specialisations_en"]

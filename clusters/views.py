@@ -7,7 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
@@ -172,12 +172,6 @@ EXPORT_CHUNK = 1000
 EXPORT_FAMILIES = ["clusters", "rounds", "reference"]
 
 
-def _in_language(chunks, language):
-    # Streamed after the view has returned: the rows' addresses keep the request's language.
-    with translation.override(language):
-        yield from chunks
-
-
 def export_csv(request):
     """Open data: commas, stable codes and ISO dates, for programs (columns never change)."""
     filterset = filtered_clusters(request)
@@ -192,7 +186,7 @@ def export_csv(request):
 
     return download(
         request,
-        lambda: _in_language(chunks(), translation.get_language()),
+        chunks,
         content_type="text/csv; charset=utf-8",
         disposition=attachment(download_name(filterset, "csv")),
         families=EXPORT_FAMILIES,
@@ -222,7 +216,7 @@ def export_json(request):
 
     return download(
         request,
-        lambda: _in_language(chunks(), translation.get_language()),
+        chunks,
         content_type="application/json",
         disposition=f'inline; filename="{download_name(filterset, "json")}"',
         families=EXPORT_FAMILIES,

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import prefetch_related_objects
 from django.http import StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .pagecache import all_families, cache_seconds, family_key, page_versions
 
@@ -82,12 +82,24 @@ def _written_and_kept(key, chunks, seconds):
     cache.set(key, count, seconds)
 
 
+def _in_language(chunks, language):
+    """`chunks` written in `language`: a stream is read after its view has returned,
+    when the request's language (of the rows' addresses and labels) is no longer active."""
+
+    def written():
+        with translation.override(language):
+            yield from chunks()
+
+    return written
+
+
 def download(request, chunks, *, content_type, disposition, families=None):
     """A streamed response of `chunks()` (str or bytes), kept in the cache between changes.
 
     `families`: what the file shows (default: every family of registry data).
     """
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    chunks = _in_language(chunks, translation.get_language())
     if not seconds:
         stream = chunks()
     else:
