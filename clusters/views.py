@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, F, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -226,24 +226,26 @@ def export_json(request):
 def export_xlsx(request):
     """The list for people, as a workbook: labels, headers in the page's language, dates."""
     filterset = filtered_clusters(request)
-    response = HttpResponse(
-        xlsx(filterset.qs, filterset.as_of_date, request),
+    # Written whole (a workbook is a zip), and kept in the cache as the other downloads.
+    return download(
+        request,
+        lambda: [xlsx(filterset.qs, filterset.as_of_date, request)],
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        disposition=attachment(download_name(filterset, "xlsx")),
+        families=EXPORT_FAMILIES,
     )
-    response["Content-Disposition"] = attachment(download_name(filterset, "xlsx"))
-    return response
 
 
 def export_excel_csv(request):
     """The list for people as a CSV that Polish Excel opens by double-click."""
     filterset = filtered_clusters(request)
-    response = HttpResponse(
-        excel_csv(filterset.qs, filterset.as_of_date, request),
+    return download(
+        request,
+        lambda: [excel_csv(filterset.qs, filterset.as_of_date, request)],
         content_type="text/csv; charset=utf-8",
+        disposition=attachment(download_name(filterset, "csv", variant="excel")),
+        families=EXPORT_FAMILIES,
     )
-    name = download_name(filterset, "csv", variant="excel")
-    response["Content-Disposition"] = attachment(name)
-    return response
 
 
 def published_events():

@@ -42,6 +42,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 from django.utils.translation import get_language
+from simple_history.models import HistoricalChanges
 
 from .apps import registry_apps
 from .display import display_classes
@@ -236,6 +237,7 @@ def _bump_after_m2m_change(sender, instance, action, model, pk_set, **kwargs):
 _registry_labels = set()
 
 
+@functools.cache
 def all_families():
     """Every family of registry data: what a page shows unless it says less."""
     return sorted(
@@ -246,7 +248,8 @@ def all_families():
 def connect_signals():
     _registry_labels.update(config.label for config in registry_apps())
     for model in apps.get_models():
-        if model._meta.app_label in _registry_labels:
+        # A history row is written with the save it records, which bumps already.
+        if model._meta.app_label in _registry_labels and not issubclass(model, HistoricalChanges):
             uid = f"kkk-data-version-{model._meta.label}"
             pre_save.connect(_remember_owners, sender=model, dispatch_uid=uid + "-owners")
             post_save.connect(_bump_on_change, sender=model, dispatch_uid=uid + "-save")
