@@ -9,6 +9,11 @@ def english_wanted():
     return (get_language() or "").startswith("en")
 
 
+def in_page_language(polish, english):
+    """The English text on English pages where one is given, else the Polish one."""
+    return english if english and english_wanted() else polish
+
+
 class EnglishNamed:
     """A model with an English form beside its Polish name: `display_name` follows the rule.
 
@@ -25,4 +30,4 @@ class EnglishNamed:
 
     @property
     def display_name(self):
-        return self.english_name if english_wanted() else getattr(self, self.polish_field)
+        return in_page_language(getattr(self, self.polish_field), getattr(self, self.english_field))

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.language import in_page_language
+
 # The public site went live on this day; the statement's dates start from it.
 LAUNCH_DAY = datetime.date(2026, 11, 24)
 # The Act wants the statement reviewed every year by 31 March; the dashboard
@@ -184,10 +186,9 @@ class AccessibilityStatement(models.Model):
         """The contact phone as a tel: link wants it: digits and a leading plus only."""
         return "tel:" + re.sub(r"[^\d+]", "", self.contact_phone)
 
-    def in_language(self, field, language):
-        """A `_pl`/`_en` text in `language`, Polish where no English is given."""
-        english = getattr(self, f"{field}_en")
-        return english if language == "en" and english else getattr(self, f"{field}_pl")
+    def in_page_language(self, field):
+        """A `_pl`/`_en` text in the page's language, Polish where no English is given."""
+        return in_page_language(getattr(self, f"{field}_pl"), getattr(self, f"{field}_en"))
 
 
 class InaccessibleContent(models.Model):
@@ -223,7 +224,6 @@ class InaccessibleContent(models.Model):
     def __str__(self):
         return self.description_pl[:80]
 
-    def description(self, language):
-        return (
-            self.description_en if language == "en" and self.description_en else self.description_pl
-        )
+    @property
+    def description(self):
+        return in_page_language(self.description_pl, self.description_en)

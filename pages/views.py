@@ -11,7 +11,6 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from clusters import tilemap
@@ -141,7 +140,6 @@ def accessibility_statement(request):
     draft = statement is None
     if draft:
         statement = AccessibilityStatement()
-    language = get_language()
     items = list(statement.inaccessible_items.all()) if statement.pk else []
     return render(
         request,
@@ -150,13 +148,13 @@ def accessibility_statement(request):
             "statement": statement,
             "draft": draft,
             "inaccessible": [
-                (kind, label, [item.description(language) for item in items if item.kind == kind])
+                (kind, label, [item.description for item in items if item.kind == kind])
                 for kind, label in InaccessibleContent.Kind.choices
             ],
             "has_inaccessible": bool(items),
-            "architecture": statement.in_language("architecture", language),
-            "communication": statement.in_language("communication", language),
-            "mobile_apps": statement.in_language("mobile_apps", language),
+            "architecture": statement.in_page_language("architecture"),
+            "communication": statement.in_page_language("communication"),
+            "mobile_apps": statement.in_page_language("mobile_apps"),
             "site_url": request.build_absolute_uri(reverse("pages:home")),
         },
     )
