@@ -513,8 +513,14 @@ class StageInline(TabularInline):
         # Narrow boxes: a stage's row fits a 1280-pixel screen beside the admin's menu.
         if db_field.name == "description":
             kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 12})
-        if db_field.name in ("order", "max_points", "pass_threshold", "experts"):
+        if db_field.name in ("order", "max_points", "experts"):
             kwargs["widget"] = forms.NumberInput(attrs={"class": "vIntegerField"})
+        if db_field.name == "pass_threshold":
+            # A decimal shown with a comma (LOCALIZED_DECIMALS): a number input would
+            # refuse "50,00" and come up empty.
+            kwargs["widget"] = forms.TextInput(
+                attrs={"class": "vIntegerField", "inputmode": "decimal"}
+            )
         if db_field.name == "order":
             kwargs["help_text"] = _(
                 "Type a stage's new number to move it; the stages are then numbered 1, 2, … "

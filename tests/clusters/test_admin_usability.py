@@ -195,3 +195,15 @@ def test_a_refused_page_keeps_the_admin_layout_and_says_why(client, group, url_n
     assert 'id="site-name"' in response.text  # the admin's header
     assert "Brak dostępu" in response.text or "No access" in response.text
     assert 'class="errornote"' in response.text
+
+
+def test_a_stages_points_to_pass_show_in_polish_on_the_rounds_page(admin_client):
+    # A decimal shown with a comma: a number input would refuse "87,50" and show nothing.
+    stage = StageFactory(
+        kind=EvaluationStage.Kind.PARAMETRIC, max_points=150, pass_threshold="87.50", experts=2
+    )
+    page = admin_client.get(
+        reverse("admin:clusters_round_change", args=[stage.round_id]), HTTP_ACCEPT_LANGUAGE="pl"
+    ).content.decode()
+    field = re.search(r'<input[^>]*name="stages-0-pass_threshold"[^>]*>', page).group(0)
+    assert 'value="87,50"' in field and 'type="text"' in field
