@@ -73,16 +73,8 @@ def filter_fields(form, wide=""):
     wide = set(wide.split())
     parts = []
     for field in form:
-        errors = field.errors
-        error_list = (
-            format_html(
-                '<ul class="errorlist" id="{}_error">{}</ul>',
-                field.auto_id,
-                mark_safe("".join(format_html("<li>{}</li>", error) for error in errors)),
-            )
-            if errors
-            else ""
-        )
+        # Django's own error list carries the id `<id>_error`; empty without errors.
+        error_list = str(field.errors)
         parts.append(
             format_html(
                 '<div{}>\n    <label for="{}">{}</label>\n    {}\n    {}\n  </div>',
