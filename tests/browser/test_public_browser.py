@@ -68,6 +68,8 @@ def test_visitor_searches_filters_and_opens_a_cluster(page, registry, screenshot
     page.get_by_label("Nazwa, miejscowość lub koordynator").fill("slaski")
     page.get_by_label("Województwo").select_option("silesia")
     page.get_by_role("button", name="Pokaż klastry").click()
+    # The address changes when the answer starts: wait for the whole new page.
+    page.wait_for_load_state()
     assert "q=slaski" in page.url and "voivodeship=silesia" in page.url
     results = page.locator("tbody tr")
     assert results.count() >= 1
