@@ -1,7 +1,11 @@
 """The clusters importer writes in bulk: the same audit trail, search text and errors as
 an edit in the admin, and a number of SQL statements that does not grow with the file."""
 
+import io
+
 import pytest
+from django.core import checks
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -132,3 +136,32 @@ def test_a_former_name_given_in_the_file_finds_that_cluster_in_a_later_row():
     assert [(e.row, e.column) for e in report.errors] == [(3, "Nazwa")]
     assert "row 2" in report.errors[0].message
     assert not Cluster.objects.exists()
+
+
+def test_import_csv_runs_the_model_checks_but_not_the_url_and_admin_ones(tmp_path):
+    """Those import every view and inspect every ModelAdmin: a third of the command's start."""
+    ran = []
+
+    def check_of(tag):
+        def check(**kwargs):
+            ran.append(tag)
+            return []
+
+        return checks.register(check, tag)
+
+    registered = [check_of(tag) for tag in (checks.Tags.models, checks.Tags.urls, "admin")]
+    path = tmp_path / "klastry.csv"
+    path.write_bytes(clusters_file(1))
+    try:
+        call_command(
+            "import_csv",
+            "clusters",
+            str(path),
+            "--dry-run",
+            skip_checks=False,
+            stdout=io.StringIO(),
+        )
+    finally:
+        for check in registered:
+            checks.registry.registry.registered_checks.discard(check)
+    assert ran == [checks.Tags.models]
