@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from clusters import models as cm
 from tests.factories import ClusterFactory
+from transfer.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +79,7 @@ def test_a_file_over_the_size_limit_is_refused_with_the_limit(editor, settings):
 def test_the_same_upload_within_the_limits_is_accepted_for_preview(editor):
     # The refusals above are about the files, not the form: a good file reaches the preview.
     response = upload(editor, "klastry.csv", (HEADER + ROW).encode(), "text/csv")
-    assert response.status_code == 200
-    assert response.context["confirm_form"] is not None
+    assert response.status_code == 302  # to its job's page, where the worker's check shows
+    job = ImportJob.objects.get()
+    assert response.url == job.admin_url() and job.state == ImportJob.State.PREVIEWED
     assert not cm.Cluster.objects.exists()
