@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-#: A preview not confirmed within this time is discarded with its upload.
+#: A preview not confirmed (or an upload not checked) within this time is discarded
+#: with its upload.
 PREVIEW_KEPT_FOR = timedelta(hours=8)
 #: Finished jobs the dashboard lists.
 RECENT_JOBS = 5
@@ -26,9 +27,14 @@ def new_token():
 
 class ImportJobQuerySet(models.QuerySet):
     def expired(self, now=None):
-        """Previews never confirmed in time: their uploads are discarded."""
+        """Previews never confirmed in time, and uploads no worker took up to check in
+        that time: their uploads are discarded."""
         now = now or timezone.now()
-        return self.filter(state=ImportJob.State.PREVIEWED, created_at__lt=now - PREVIEW_KEPT_FOR)
+        never_checked = models.Q(state=ImportJob.State.CHECKING, started_at=None)
+        return self.filter(
+            models.Q(state=ImportJob.State.PREVIEWED) | never_checked,
+            created_at__lt=now - PREVIEW_KEPT_FOR,
+        )
 
     def stale(self, now=None):
         """Jobs in a worker's hands whose worker has given no sign of life for STALE_AFTER."""

@@ -80,7 +80,15 @@ def decode(data):
     wins: they differ exactly on ą, ś, ź, Ą, Ś, Ź.
     """
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
+        try:
+            return data[3:].decode("utf-8", errors="strict")
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                _(
+                    "The file begins as UTF-8 but is not valid UTF-8 throughout; "
+                    "save it again as CSV UTF-8."
+                )
+            ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -224,7 +232,7 @@ def _dataset(numbered_rows, head_only=False):
 BROKEN_XLSX = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
-    KeyError,
+    LookupError,  # a missing member (KeyError), a shared string's index past the table
     OSError,
     EOFError,
     ValueError,

@@ -30,13 +30,19 @@ ABUSE = {
     "empty": ("klastry.csv", b"", "text/csv"),
     "nul-bytes": ("klastry.csv", (HEADER + "Klaster\x00Zły;Łódź;łódzkie\n").encode(), "text/csv"),
     "utf-16": ("klastry.csv", (HEADER + ROW).encode("utf-16"), "text/csv"),
+    "bom-then-cp1250": (
+        "klastry.csv",
+        b"\xef\xbb\xbf" + (HEADER + ROW).encode("cp1250"),
+        "text/csv",
+    ),
     "utf-32": ("klastry.csv", (HEADER + ROW).encode("utf-32"), "text/csv"),
     "random-bytes": ("klastry.csv", random.Random(7).randbytes(8192), "text/csv"),
     "fake-xlsx": ("klastry.xlsx", b"PK\x03\x04" + random.Random(8).randbytes(512), "text/csv"),
 }
 
 
-def upload(client, name, data, content_type):
+def upload(client, name, data, content_type, follow=False):
+    """`follow`: on to the job's page, where the worker's check (at once in tests) shows."""
     return client.post(
         reverse("admin:clusters_cluster_import"),
         {
@@ -44,6 +50,7 @@ def upload(client, name, data, content_type):
             "format": "0",
             "import_file": SimpleUploadedFile(name, data, content_type=content_type),
         },
+        follow=follow,
     )
 
 

@@ -7,6 +7,7 @@ that need the check to wait (as it does for `db_worker`) use the database backen
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import override_settings
@@ -20,7 +21,7 @@ from tests.factories import staff_in
 from transfer import admin as transfer_admin
 from transfer import jobs
 from transfer.jobs import WorkerLost, fail_stale_jobs
-from transfer.models import STALE_AFTER, ImportJob
+from transfer.models import PREVIEW_KEPT_FOR, STALE_AFTER, ImportJob
 
 pytestmark = pytest.mark.django_db
 IMPORT = reverse("admin:clusters_cluster_import")
@@ -129,6 +130,7 @@ def test_another_editor_sees_the_preview_without_the_confirm_button(editor, clie
     assert 'id="confirm-import"' not in page and job.token not in page
 
 
+@time_machine.travel("2026-12-02 12:00:00 +00:00", tick=False)
 def test_the_page_of_a_file_being_checked_shows_rows_read_and_refreshes(editor, editor_user):
     job = checking_job(editor_user)
     page = editor.get(job.admin_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -214,3 +216,16 @@ def test_a_check_runs_once_however_often_it_is_started(editor):
     jobs.run_check(job.pk)
     job.refresh_from_db()
     assert job.state == ImportJob.State.PREVIEWED and job.started_at == checked_at
+
+
+@override_settings(TASKS=DATABASE_TASKS)  # queued, and no worker takes it up
+def test_an_upload_no_worker_checked_in_time_is_discarded_by_the_next_upload(editor):
+    upload(editor)
+    waiting = ImportJob.objects.get()
+    ImportJob.objects.update(created_at=timezone.now() - PREVIEW_KEPT_FOR - timedelta(minutes=1))
+    being_checked = checking_job(created_at=timezone.now() - PREVIEW_KEPT_FOR * 2)
+    upload(editor, b"Nazwa\nKlaster Inny\n")
+    assert not ImportJob.objects.filter(pk=waiting.pk).exists()
+    # A check under way is the heartbeat's to judge, not the clock's.
+    assert ImportJob.objects.filter(pk=being_checked.pk).exists()
+    assert ImportJob.objects.count() == 2
