@@ -13,9 +13,11 @@ import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from clusters.models import Application, EvaluationStage, ExpertAssignment
 from tests.factories import UserFactory
+from transfer.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 
@@ -151,18 +153,37 @@ def test_import_preview_and_errors_are_polish(builtin_registry, superuser_client
 
     def upload(data):
         upload = SimpleUploadedFile("plik.csv", data, content_type="text/csv")
-        return superuser_client.post(url, {"resource": "0", "format": "0", "import_file": upload})
+        return superuser_client.post(
+            url, {"resource": "0", "format": "0", "import_file": upload}, follow=True
+        )
 
+    # The upload's job page: checked by the worker (at once in tests), then previewed.
     preview = upload("Nazwa;Miejscowość\nKlaster Nowy Testowy;Opole\n".encode())
     assert "Podgląd" in preview.content.decode()
+    assert "Potwierdź import" in preview.content.decode()
     errors = upload("Nazwa;Rok założenia\nKlaster Zły;dwa tysiące\n".encode())
     assert "Plik nie został zaimportowany" in errors.content.decode()
+    refused = upload(b"Nazwisko\nX\n")  # on the import form, at once
+    assert "Nieznane kolumny" in refused.content.decode()
+    # A job still being checked, as its page shows it while the worker reads the rows.
+    checking = ImportJob.objects.create(
+        kind="clusters",
+        file_name="sprawdzany.csv",
+        file_hash="0",
+        state=ImportJob.State.CHECKING,
+        rows_total=1000,
+        rows_read=10,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+    checking_page = superuser_client.get(checking.admin_url())
+    assert "sprawdzany.csv" in checking_page.content.decode()
     # Confirmed, the import runs as a job with a page of its own.
-    confirm = preview.context["confirm_form"]
     process = reverse("admin:clusters_cluster_process_import")
-    job = superuser_client.post(process, {**confirm.initial, "resource": "0"}, follow=True)
+    token = preview.context["job"].token
+    job = superuser_client.post(process, {"import_file_name": token}, follow=True)
     assert job.redirect_chain and "plik.csv" in job.content.decode()
-    for response in (preview, errors, job):
+    for response in (preview, errors, refused, checking_page, job):
         assert english_in(response.content.decode()) == set()
 
 

@@ -19,10 +19,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import Format
 from import_export.forms import SelectableFieldsExportForm
 
-from core.pagecache import data_version
-
-from .engine import decide_slash_dates
-from .jobs import JobRefused, confirm_preview, fail_stale_jobs, keep_preview
+from .jobs import JobRefused, check_upload, confirm_preview, fail_stale_jobs
 from .models import ImportJob
 from .service import check_headers, template_file
 from .spreadsheets import ImportFileError, read_table, write_csv, write_xlsx
@@ -32,41 +29,15 @@ IMPORT_PERMISSION = "clusters.import_data"
 JOB_PAGE_REFRESH_SECONDS = 2
 
 
-class UploadInMemory:
-    """What django-import-export's preview reads the upload from, in place of a temp file."""
-
-    name = ""
-
-    def __init__(self, data):
-        self.data = data
-
-    def read(self):
-        return self.data
-
-
 class SpreadsheetImport(Format):
     """CSV (UTF-8, UTF-8 with BOM, Windows-1250, ISO-8859-2; ; , or tab) or XLSX."""
-
-    resource_class = None
 
     def __init__(self, encoding=None):
         # Accepted for django-import-export's calls; the encoding is detected from the bytes.
         self.encoding = None
 
-    @classmethod
-    def for_resource(cls, resource_class):
-        return type(f"{resource_class.__name__}Import", (cls,), {"resource_class": resource_class})
-
     def get_title(self):
         return "CSV / XLSX"
-
-    def create_dataset(self, in_stream):
-        dataset = read_table(in_stream)
-        if self.resource_class is not None:
-            resource = self.resource_class()
-            check_headers(resource, dataset.headers)
-            decide_slash_dates(resource, dataset)
-        return dataset
 
     def is_binary(self):
         return True
@@ -136,7 +107,7 @@ class RegistryImportExportMixin(ImportExportMixin):
     export_form_class = ColumnsExportForm
 
     def get_import_formats(self):
-        return [SpreadsheetImport.for_resource(self.resource_classes[0])]
+        return [SpreadsheetImport]
 
     def has_import_permission(self, request):
         return request.user.has_perm(IMPORT_PERMISSION) and self.has_change_permission(request)
@@ -147,45 +118,46 @@ class RegistryImportExportMixin(ImportExportMixin):
     def get_import_resource_kwargs(self, request, **kwargs):
         return {"user": request.user, "source": f"admin import ({request.user.get_username()})"}
 
-    def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, ImportFileError):
-            form.add_error("import_file", str(e))
-        else:
-            super().add_data_read_fail_error_to_form(form, e)
-
-    def get_import_data_kwargs(self, **kwargs):
-        # A confirmed import with an invalid row (changed data since the preview) writes nothing.
-        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
-
-    def write_to_tmp_storage(self, import_file, input_format):
-        # The upload is kept in the database once its preview passes (import_action),
-        # never in a local folder a confirmation would have to name.
-        import_file.seek(0)
-        return UploadInMemory(import_file.read())
-
     def import_action(self, request, **kwargs):
-        # Read before the preview checks the file: a change made while it checks is seen.
-        version = data_version()
-        response = super().import_action(request, **kwargs)
-        context = getattr(response, "context_data", None) or {}
-        confirm_form = context.get("confirm_form")
-        if confirm_form is not None:
-            upload = context["form"].cleaned_data["import_file"]
-            upload.seek(0)
-            result = context["result"]
-            job = keep_preview(
-                request.user,
-                self.file_kind,
-                upload.name,
-                upload.read(),
-                version=version,
-                rows_total=result.total_rows,
-                new=result.totals["new"],
-                updated=result.totals["update"],
-            )
-            # The only thing the browser sends back: a token, never a file name.
-            confirm_form.initial["import_file_name"] = job.token
-        return response
+        """The upload's size, format, encoding and headers are checked here, at once; its
+        rows by the worker (check_upload), whose preview the job's page shows."""
+        if request.method != "POST":
+            return super().import_action(request, **kwargs)
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_import_form(request)
+        if form.is_valid():
+            upload = form.cleaned_data["import_file"]
+            data = b"".join(upload.chunks())
+            try:
+                headers = read_table(data, head_only=True).headers
+                check_headers(self.resource_classes[0](), headers)
+            except ImportFileError as error:
+                form.add_error("import_file", str(error))
+            else:
+                job = check_upload(request.user, self.file_kind, upload.name, data)
+                return redirect(job.admin_url())
+        return self.import_page(request, form)
+
+    def import_page(self, request, form, status=200):
+        """The import form as django-import-export renders it, with `form`'s errors."""
+        resource_kwargs = self.get_import_resource_kwargs(request=request, form=form)
+        resources = [cls(**resource_kwargs) for cls in self.get_import_resource_classes(request)]
+        context = {
+            **self.get_import_context_data(),
+            **self.admin_site.each_context(request),
+            "title": _("Import"),
+            "form": form,
+            "opts": self.model._meta,
+            "media": self.media + form.media,
+            "fields_list": [
+                (r.get_display_name(), [f.column_name for f in r.get_user_visible_fields()])
+                for r in resources
+            ],
+            "import_error_display": self.import_error_display,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context, status=status)
 
     @method_decorator(require_POST)
     def process_import(self, request, **kwargs):
@@ -197,28 +169,27 @@ class RegistryImportExportMixin(ImportExportMixin):
             )
         except JobRefused as refusal:
             messages.error(request, str(refusal))
-            context = {
-                **self.admin_site.each_context(request),
-                "title": _("Import"),
-                "opts": self.model._meta,
-                "form": self.get_import_form_class(request)(
-                    self.get_import_formats(), self.get_import_resource_classes(request)
-                ),
-            }
-            request.current_app = self.admin_site.name
-            return TemplateResponse(request, [self.import_template_name], context, status=400)
+            form = self.get_import_form_class(request)(
+                self.get_import_formats(), self.get_import_resource_classes(request)
+            )
+            return self.import_page(request, form, status=400)
         return redirect(job.admin_url())
 
     def import_job_view(self, request, pk):
         if not self.has_import_permission(request):
             raise PermissionDenied
-        fail_stale_jobs()
         job = get_object_or_404(ImportJob, pk=pk, kind=self.file_kind)
+        if job.is_stale():  # its worker died: shown failed (a sweep only when one is seen)
+            fail_stale_jobs()
+            job.refresh_from_db()
         context = {
             **self.admin_site.each_context(request),
             "title": _("Import of %(file)s") % {"file": job.file_name},
             "opts": self.model._meta,
             "job": job,
+            "preview": job.preview,
+            # Only the uploader may confirm: the token is theirs (confirm_preview).
+            "may_confirm": job.state == ImportJob.State.PREVIEWED and job.user == request.user,
             "seconds_left": job.seconds_left(),
             "refresh_seconds": JOB_PAGE_REFRESH_SECONDS,
         }

@@ -1,14 +1,16 @@
-"""Imports as background jobs: a preview kept under a token, confirmed, run by a worker.
+"""Imports as background jobs: checked by a worker, previewed, confirmed, run by a worker.
 
-The admin's preview keeps the upload in the database (ImportJob) under a random
-token bound to the uploader, the kind and the file's hash; the confirmation
-sends back only that token, and a job is queued for `manage.py db_worker`
-(django-tasks-db), which any server sharing the database may run. The import
-itself is the one engine's (transfer.service), all or nothing.
+The admin's upload is kept in the database (ImportJob) under a random token bound
+to the uploader, the kind and the file's hash, and checked (a dry run) by
+`manage.py db_worker` (django-tasks-db), which any server sharing the database may
+run: no request waits for a large file's rows. The preview is kept on the job as
+JSON; the confirmation sends back only the token, and the import is queued for
+the worker. The import itself is the one engine's (transfer.service), all or nothing.
 """
 
 import hashlib
 import threading
+import uuid
 from contextlib import contextmanager
 
 from django.db import DatabaseError, OperationalError, connection, transaction
@@ -16,6 +18,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.pagecache import data_version
+
+from .engine import PREVIEW_ROWS, RowError
 from .models import STALE_AFTER, ImportJob
 from .service import check_headers, import_dataset, resource_for
 from .spreadsheets import ImportFileError, read_table
@@ -34,11 +39,10 @@ def file_hash(data):
     return hashlib.sha256(data).hexdigest()
 
 
-def keep_preview(user, kind, file_name, data, *, version, rows_total, new, updated):
-    """Keep a previewed upload until it is confirmed; returns the job holding it.
+def check_upload(user, kind, file_name, data):
+    """Keep an upload whose headers were read and queue its check; returns its job.
 
-    `version`: the data version read before the preview checked the file; while it
-    stands, the job writes the rows without checking them again.
+    The worker's dry run (run_check) makes the job's preview, to be confirmed.
     """
     ImportJob.objects.expired().delete()
     digest = file_hash(data)
@@ -46,18 +50,93 @@ def keep_preview(user, kind, file_name, data, *, version, rows_total, new, updat
     ImportJob.objects.filter(
         user=user, kind=kind, file_hash=digest, state=ImportJob.State.PREVIEWED
     ).delete()
-    return ImportJob.objects.create(
+    job = ImportJob.objects.create(
         user=user,
         kind=kind,
         file_name=file_name[:255],
         file_hash=digest,
         upload=data,
         source=f"admin import ({user.get_username()})",
-        previewed_version=version,
-        rows_total=rows_total,
-        previewed_new=new,
-        previewed_updated=updated,
+        state=ImportJob.State.CHECKING,
     )
+    enqueue(job, check=True)
+    return job
+
+
+def run_check(job_id, task_result_id=""):
+    """Check a kept upload once (a dry run) and keep its preview; messages in Polish."""
+    now = timezone.now()
+    claimed = ImportJob.objects.filter(
+        pk=job_id, state=ImportJob.State.CHECKING, started_at=None
+    ).update(started_at=now, heartbeat_at=now, task_result_id=task_result_id)
+    if not claimed:
+        return  # checked already, or by another worker
+    job = ImportJob.objects.get(pk=job_id)
+    with translation.override("pl"):
+        try:
+            _check(job)
+        except Exception:
+            _finish(job, ImportJob.State.FAILED, _("The check stopped on a server error."))
+            raise
+
+
+def _check(job):
+    data = bytes(job.upload or b"")
+    # Read before the rows are checked: a change made while they are is seen by the job.
+    version = data_version()
+    progress = Progress(job, ImportJob.State.CHECKING)
+    try:
+        resource = resource_for(job.kind, user=job.user, source=job.source, on_row=progress)
+        progress.resource = resource
+        dataset = read_table(data)
+        check_headers(resource, dataset.headers)
+        job.rows_total = len(dataset)
+        ImportJob.objects.filter(pk=job.pk).update(rows_total=job.rows_total)
+        result = resource.import_data(
+            dataset,
+            dry_run=True,
+            raise_errors=False,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+        )
+    except ImportFileError as error:
+        _finish(job, ImportJob.State.FAILED, str(error))
+        return
+    finally:
+        progress.close()
+    totals = result.totals
+    errors = result.spreadsheet_errors + [
+        RowError(None, "", "", str(error.error)) for error in result.base_errors
+    ]
+    job.rows_read = len(dataset)
+    job.rows_invalid = totals["invalid"] + totals["error"]
+    job.preview = {
+        "totals": {key: totals[key] for key in ("new", "update", "skip", "invalid")},
+        "headers": list(result.diff_headers),
+        "rows": [
+            {"type": row.import_type, "cells": [_cell(value) for value in row.diff]}
+            for row in result.valid_rows()[:PREVIEW_ROWS]
+        ],
+        "errors": [
+            {"row": e.row, "column": e.column, "value": e.value, "message": e.message}
+            for e in errors[:ERRORS_KEPT]
+        ],
+    }
+    if errors:
+        _finish(job, ImportJob.State.FAILED, _("The file was not imported: nothing was written."))
+        return
+    job.state = ImportJob.State.PREVIEWED
+    job.previewed_version = version
+    job.previewed_new = totals["new"]
+    job.previewed_updated = totals["update"]
+    # The upload stays for the confirmation; a preview expires PREVIEW_KEPT_FOR after it.
+    job.created_at = job.heartbeat_at = timezone.now()
+    job.save()
+
+
+def _cell(value):
+    """A preview cell as JSON keeps it: what the page shows."""
+    return "" if value is None else str(value)
 
 
 def confirm_preview(token, user, kind):
@@ -81,7 +160,8 @@ def confirm_preview(token, user, kind):
                 )
             )
         job.state = ImportJob.State.QUEUED
-        job.save(update_fields=["state"])
+        job.rows_read = 0  # the check's count: the import counts its own
+        job.save(update_fields=["state", "rows_read"])
     enqueue(job)
     return job
 
@@ -101,17 +181,21 @@ def queue_file(kind, file_name, data, *, source):
     return job
 
 
-def enqueue(job):
-    from .tasks import run_import_job
+def enqueue(job, check=False):
+    """Queue the job's check or its import for the worker."""
+    from .tasks import check_import_job, run_import_job
 
-    run_import_job.enqueue(job.pk)
+    (check_import_job if check else run_import_job).enqueue(job.pk)
 
 
-def run_job(job_id):
+def run_job(job_id, task_result_id=""):
     """Run a queued job once; its messages are kept in Polish, the site's language."""
     now = timezone.now()
     claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
-        state=ImportJob.State.RUNNING, started_at=now, heartbeat_at=now
+        state=ImportJob.State.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        task_result_id=task_result_id,
     )
     if not claimed:
         return  # run already, or by another worker
@@ -129,7 +213,7 @@ def _run(job):
     if file_hash(data) != job.file_hash:
         _finish(job, ImportJob.State.FAILED, _("The uploaded file is no longer available."))
         return
-    progress = Progress(job)
+    progress = Progress(job, ImportJob.State.RUNNING)
     try:
         resource = resource_for(job.kind, user=job.user, source=job.source, on_row=progress)
         progress.resource = resource
@@ -170,14 +254,21 @@ def _finish(job, state, message):
     job.save()
 
 
+class WorkerLost(Exception):
+    """What django-tasks-db records for the task of a job whose worker died."""
+
+
 def fail_stale_jobs(now=None):
-    """Mark failed the running jobs whose worker died (killed, its server restarted).
+    """Mark failed the jobs in a worker's hands whose worker died (killed, its server
+    restarted), with the worker's own task in django-tasks-db, which would stay running.
 
     A live worker beats every PROGRESS_EVERY_SECONDS. On SQLite its import holds the
     database's write lock, so its beats cannot be written while it writes; but then
     neither can this, which is refused at once: a job is failed here only once no
     one is writing. Returns how many jobs were failed.
     """
+    from django_tasks_db.models import DBTaskResult
+
     now = now or timezone.now()
     stale = ImportJob.objects.stale(now)
     if not stale.exists():  # a read: never waits for a writer
@@ -194,12 +285,26 @@ def fail_stale_jobs(now=None):
             minutes,
         ) % {"minutes": minutes}
     try:
-        with _refused_while_another_writes():
-            return stale.update(
+        with _refused_while_another_writes(), transaction.atomic():
+            # Locked: a beat that comes now finds the job failed, not the other way round.
+            found = dict(stale.select_for_update().values_list("pk", "task_result_id"))
+            ImportJob.objects.filter(pk__in=found).update(
                 state=ImportJob.State.FAILED, message=message, upload=None, finished_at=now
             )
+            tasks = [task for task in found.values() if is_uuid(task)]  # django-tasks-db's
+            for task_result in DBTaskResult.objects.running().filter(id__in=tasks):
+                task_result.set_failed(WorkerLost(message))
+            return len(found)
     except OperationalError:
         return 0  # SQLite: a writer holds the database, the running import is alive
+
+
+def is_uuid(text):
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 @contextmanager
@@ -229,8 +334,9 @@ class Progress:
     skipped, never waited for).
     """
 
-    def __init__(self, job):
+    def __init__(self, job, state):
         self.job = job
+        self.state = state  # written only while the job is still in it
         self.resource = None
         self.rows = 0
         self.stopped = threading.Event()
@@ -272,7 +378,7 @@ class Progress:
                         invalid,
                         side.ops.adapt_datetimefield_value(timezone.now()),
                         self.job.pk,
-                        ImportJob.State.RUNNING,
+                        self.state,
                     ],
                 )
         except DatabaseError:

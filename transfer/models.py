@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-#: A preview not confirmed within this time is discarded with its upload.
+#: A preview not confirmed (or an upload not checked) within this time is discarded
+#: with its upload.
 PREVIEW_KEPT_FOR = timedelta(hours=8)
 #: Finished jobs the dashboard lists.
 RECENT_JOBS = 5
@@ -26,17 +27,24 @@ def new_token():
 
 class ImportJobQuerySet(models.QuerySet):
     def expired(self, now=None):
-        """Previews never confirmed in time: their uploads are discarded."""
+        """Previews never confirmed in time, and uploads no worker took up to check in
+        that time: their uploads are discarded."""
         now = now or timezone.now()
-        return self.filter(state=ImportJob.State.PREVIEWED, created_at__lt=now - PREVIEW_KEPT_FOR)
+        never_checked = models.Q(state=ImportJob.State.CHECKING, started_at=None)
+        return self.filter(
+            models.Q(state=ImportJob.State.PREVIEWED) | never_checked,
+            created_at__lt=now - PREVIEW_KEPT_FOR,
+        )
 
     def stale(self, now=None):
-        """Running jobs whose worker has given no sign of life for STALE_AFTER."""
+        """Jobs in a worker's hands whose worker has given no sign of life for STALE_AFTER."""
         now = now or timezone.now()
-        return self.filter(state=ImportJob.State.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+        return self.filter(state__in=ImportJob.WORKING, heartbeat_at__lt=now - STALE_AFTER)
 
     def unfinished(self):
-        return self.filter(state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING])
+        return self.filter(
+            state__in=[ImportJob.State.CHECKING, ImportJob.State.QUEUED, ImportJob.State.RUNNING]
+        )
 
     def finished(self):
         return self.filter(state__in=[ImportJob.State.DONE, ImportJob.State.FAILED])
@@ -51,6 +59,8 @@ class ImportJob(models.Model):
     """
 
     class State(models.TextChoices):
+        # Waiting for the worker to check the file (started_at None), then checking it.
+        CHECKING = "checking", pgettext_lazy("import job", "checking the file")
         PREVIEWED = "previewed", pgettext_lazy("import job", "previewed, awaiting confirmation")
         QUEUED = "queued", pgettext_lazy("import job", "waiting for the worker")
         RUNNING = "running", pgettext_lazy("import job", "running")
@@ -94,11 +104,21 @@ class ImportJob(models.Model):
     )
     message = models.TextField(_("message"), blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    # What the check found, for the preview page: {"totals": {...}, "headers": [...],
+    # "rows": [{"type", "cells"}] (the first PREVIEW_ROWS), "errors": [{"row", "column",
+    # "value", "message"}]}. Plain JSON, never a pickle.
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    # The django-tasks-db task running the job's current step (the check, then the
+    # import): a worker found dead has its task marked failed too.
+    task_result_id = models.CharField(_("task"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     # Written by the running worker every few seconds: a job whose beat stops is dead.
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+
+    #: States in which a worker holds the job and writes its heartbeat.
+    WORKING = (State.CHECKING, State.RUNNING)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -122,9 +142,23 @@ class ImportJob(models.Model):
     def finished(self):
         return self.state in (self.State.DONE, self.State.FAILED)
 
+    @property
+    def waiting(self):
+        """Not finished and not awaiting its uploader: the page follows it."""
+        return self.state in (self.State.CHECKING, self.State.QUEUED, self.State.RUNNING)
+
+    def is_stale(self, now=None):
+        """As ImportJob.objects.stale() finds it, from the row already read."""
+        now = now or timezone.now()
+        return (
+            self.state in self.WORKING
+            and self.heartbeat_at is not None
+            and self.heartbeat_at < now - STALE_AFTER
+        )
+
     def seconds_left(self, now=None):
         """Estimated from the pace so far; None before the first rows are read."""
-        if self.state != self.State.RUNNING or not self.rows_read or not self.started_at:
+        if self.state not in self.WORKING or not self.rows_read or not self.started_at:
             return None
         elapsed = ((now or timezone.now()) - self.started_at).total_seconds()
         return round(elapsed / self.rows_read * max(self.rows_total - self.rows_read, 0))

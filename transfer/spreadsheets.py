@@ -80,7 +80,15 @@ def decode(data):
     wins: they differ exactly on ą, ś, ź, Ą, Ś, Ź.
     """
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
+        try:
+            return data[3:].decode("utf-8", errors="strict")
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                _(
+                    "The file begins as UTF-8 but is not valid UTF-8 throughout; "
+                    "save it again as CSV UTF-8."
+                )
+            ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -170,8 +178,11 @@ def _bounded(numbered_rows):
         yield number, row
 
 
-def _dataset(numbered_rows):
-    """A tablib.Dataset of (row number, cells) pairs, the first holding the headers."""
+def _dataset(numbered_rows, head_only=False):
+    """A tablib.Dataset of (row number, cells) pairs, the first holding the headers.
+
+    `head_only`: only the headers and the first data row are read (the dataset holds it).
+    """
     try:
         _number, headers = next(numbered_rows)
     except StopIteration:
@@ -209,6 +220,8 @@ def _dataset(numbered_rows):
                 % {"limit": limit}
             )
         dataset.append(row + [""] * (width - len(row)))
+        if head_only:
+            break
     if not len(dataset):
         raise ImportFileError(_("The file has column headers but no data rows."))
     return dataset
@@ -219,7 +232,7 @@ def _dataset(numbered_rows):
 BROKEN_XLSX = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
-    KeyError,
+    LookupError,  # a missing member (KeyError), a shared string's index past the table
     OSError,
     EOFError,
     ValueError,
@@ -269,18 +282,18 @@ def _sheet_rows(book):
             yield number, values
 
 
-def _read_xlsx(data):
+def _read_xlsx(data, head_only):
     import openpyxl
 
     try:
         _check_zip_members(data)
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        return _dataset(_bounded(_sheet_rows(book)))
+        return _dataset(_bounded(_sheet_rows(book)), head_only)
     except BROKEN_XLSX as error:
         raise ImportFileError(_("The file looks like XLSX but cannot be opened.")) from error
 
 
-def _read_csv(data):
+def _read_csv(data, head_only):
     if b"\x00" in data:
         raise ImportFileError(
             _("The file contains binary data (NUL bytes); save it as CSV or XLSX.")
@@ -291,15 +304,20 @@ def _read_csv(data):
         raise ImportFileError(_("The first line is too long to be a row of column headers."))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(header_line))
     try:
-        return _dataset(_bounded(enumerate(reader, start=1)))
+        return _dataset(_bounded(enumerate(reader, start=1)), head_only)
     except csv.Error as error:
         raise ImportFileError(
             _("The file is not valid CSV: %(error)s.") % {"error": error}
         ) from error
 
 
-def read_table(data):
-    """A tablib.Dataset from the bytes of a CSV or XLSX file, headers in the first row."""
+def read_table(data, head_only=False):
+    """A tablib.Dataset from the bytes of a CSV or XLSX file, headers in the first row.
+
+    `head_only`: the file's size, format, encoding, headers and first data row are
+    checked, and the rest is not read (about a second for the largest CSV file, a few
+    for an XLSX one: the admin's upload waits for this, the worker reads the rest).
+    """
     if len(data) > max_bytes():
         raise ImportFileError(
             _("The file is larger than %(limit)s MB.") % {"limit": f"{max_bytes() / 1_000_000:g}"}
@@ -307,8 +325,8 @@ def read_table(data):
     if not data.strip():
         raise ImportFileError(_("The file is empty."))
     if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data)
-    return _read_csv(data)
+        return _read_xlsx(data, head_only)
+    return _read_csv(data, head_only)
 
 
 def write_csv(dataset):

@@ -1,5 +1,6 @@
 """An editor imports an Excel file (Windows-1250, semicolons) through the admin in Chromium."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,10 @@ def test_editor_imports_a_windows_1250_file_sees_the_preview_and_finds_the_clust
     page.set_input_files("#id_import_file", str(SAMPLE))
     page.click("input[type=submit]")
 
+    # The upload's job page: the worker checked the rows (at once with the tests' task
+    # backend) and its preview waits there for the confirmation.
+    expect(page).to_have_url(re.compile(r"/admin/clusters/cluster/import/job/\d+/$"))
+    expect(page.locator(".import-job-state")).to_contain_text("czeka na potwierdzenie")
     preview = page.locator("table.import-preview")
     expect(preview).to_contain_text("Śląski Klaster Żółwi Łódzkich")
     expect(preview).to_contain_text("Klaster Ąę Przemysłu Źródlanego")

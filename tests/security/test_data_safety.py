@@ -97,14 +97,14 @@ def test_an_admin_import_failing_halfway_on_a_database_error_writes_nothing(clie
             "format": "0",
             "import_file": SimpleUploadedFile("k.csv", cluster_file(), content_type="text/csv"),
         },
+        follow=True,
     )
-    assert preview.status_code == 200
-    confirm = preview.context["confirm_form"]
+    assert preview.status_code == 200 and preview.context["may_confirm"]
     before = state()
     with database_fails_on_insert(FAILING_TABLE, 1):
         done = client.post(
             reverse("admin:clusters_cluster_process_import"),
-            {**confirm.initial, "resource": "0"},
+            {"import_file_name": preview.context["job"].token},
             follow=True,
         )
     # Not a server error, nor a false success: the job's page says why nothing was written.

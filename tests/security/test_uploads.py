@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from clusters import models as cm
 from tests.factories import ClusterFactory
+from transfer.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +30,19 @@ ABUSE = {
     "empty": ("klastry.csv", b"", "text/csv"),
     "nul-bytes": ("klastry.csv", (HEADER + "Klaster\x00Zły;Łódź;łódzkie\n").encode(), "text/csv"),
     "utf-16": ("klastry.csv", (HEADER + ROW).encode("utf-16"), "text/csv"),
+    "bom-then-cp1250": (
+        "klastry.csv",
+        b"\xef\xbb\xbf" + (HEADER + ROW).encode("cp1250"),
+        "text/csv",
+    ),
     "utf-32": ("klastry.csv", (HEADER + ROW).encode("utf-32"), "text/csv"),
     "random-bytes": ("klastry.csv", random.Random(7).randbytes(8192), "text/csv"),
     "fake-xlsx": ("klastry.xlsx", b"PK\x03\x04" + random.Random(8).randbytes(512), "text/csv"),
 }
 
 
-def upload(client, name, data, content_type):
+def upload(client, name, data, content_type, follow=False):
+    """`follow`: on to the job's page, where the worker's check (at once in tests) shows."""
     return client.post(
         reverse("admin:clusters_cluster_import"),
         {
@@ -43,6 +50,7 @@ def upload(client, name, data, content_type):
             "format": "0",
             "import_file": SimpleUploadedFile(name, data, content_type=content_type),
         },
+        follow=follow,
     )
 
 
@@ -78,6 +86,7 @@ def test_a_file_over_the_size_limit_is_refused_with_the_limit(editor, settings):
 def test_the_same_upload_within_the_limits_is_accepted_for_preview(editor):
     # The refusals above are about the files, not the form: a good file reaches the preview.
     response = upload(editor, "klastry.csv", (HEADER + ROW).encode(), "text/csv")
-    assert response.status_code == 200
-    assert response.context["confirm_form"] is not None
+    assert response.status_code == 302  # to its job's page, where the worker's check shows
+    job = ImportJob.objects.get()
+    assert response.url == job.admin_url() and job.state == ImportJob.State.PREVIEWED
     assert not cm.Cluster.objects.exists()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from clusters.models import Cluster
 from kkkregistry.roles import EDITORS, VIEWERS
 from tests.factories import ClusterFactory, staff_in
+from transfer.models import ImportJob
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 SAMPLE = Path(__file__).parent / "samples" / "klastry-windows1250-srednik.csv"
@@ -36,10 +37,20 @@ def viewer(client):
 
 
 def upload(client, name, data):
+    """The upload, followed to its job's page (the tests' task backend checks it at once)."""
     return client.post(
         IMPORT,
-        {"resource": "0", "format": "0", "import_file": io.BytesIO(data) and _file(name, data)},
+        {"resource": "0", "format": "0", "import_file": _file(name, data)},
         HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+
+
+def confirm(client, preview):
+    """Send the job page's confirmation form, as the browser would."""
+    assert preview.context["may_confirm"]
+    return client.post(
+        PROCESS, {"import_file_name": preview.context["job"].token}, HTTP_ACCEPT_LANGUAGE="en"
     )
 
 
@@ -74,9 +85,7 @@ def test_an_editor_imports_a_windows_1250_file_after_a_preview(editor, editor_us
     assert "New: 2, updated: 0, unchanged: 0, invalid: 0." in page
     assert "Śląski Klaster Żółwi Łódzkich" in page
     assert not Cluster.objects.exists()  # the preview writes nothing
-    confirm = preview.context["confirm_form"]
-    done = editor.post(PROCESS, {**confirm.initial, "resource": "0"})
-    assert done.status_code == 302
+    assert confirm(editor, preview).status_code == 302
     cluster = Cluster.objects.get(name="Śląski Klaster Żółwi Łódzkich")
     assert cluster.history.latest().history_user == editor_user
 
@@ -87,11 +96,10 @@ def test_the_preview_checks_every_row_but_keeps_and_shows_only_the_first_hundred
     page = preview.content.decode()
     assert "New: 250, updated: 0, unchanged: 0, invalid: 0." in page
     assert "Showing the first 100 of 250 rows." in page
-    assert len(preview.context["result"].rows) == 100
+    assert len(preview.context["preview"]["rows"]) == 100
     assert "Klaster Podglądu 099" in page and "Klaster Podglądu 100" not in page
     assert not Cluster.objects.exists()
-    confirm = preview.context["confirm_form"]
-    assert editor.post(PROCESS, {**confirm.initial, "resource": "0"}).status_code == 302
+    assert confirm(editor, preview).status_code == 302
     assert Cluster.objects.count() == 250
 
 
@@ -101,7 +109,8 @@ def test_errors_name_the_spreadsheet_row_column_and_value_and_nothing_is_written
     page = response.content.decode()
     assert "The file was not imported" in page
     assert "<td>3</td><td>Rok założenia</td><td>dwa tysiące</td>" in page
-    assert "confirm_form" not in response.context or response.context["confirm_form"] is None
+    assert not response.context["may_confirm"] and 'id="confirm-import"' not in page
+    assert response.context["job"].upload is None  # a refused file is not kept
     assert not Cluster.objects.exists()
 
 
@@ -115,8 +124,10 @@ def test_errors_name_the_spreadsheet_row_column_and_value_and_nothing_is_written
 )
 def test_unreadable_files_get_a_clear_message_not_a_server_error(editor, data, message):
     response = upload(editor, "plik.csv", data)
-    assert response.status_code == 200
+    # On the import form at once: no job is made for a file whose headers are unreadable.
+    assert response.status_code == 200 and not response.redirect_chain
     assert message in response.content.decode()
+    assert not ImportJob.objects.exists()
 
 
 def test_the_empty_template_has_the_stable_polish_headers(editor):

@@ -1,5 +1,6 @@
 """Admin imports as background jobs: the preview kept under a token, the worker, the progress."""
 
+import re
 import tempfile
 import threading
 import time
@@ -39,10 +40,15 @@ def editor(client):
 def preview(client, data=None, url=IMPORT):
     upload = SimpleUploadedFile("klastry.csv", data or SAMPLE.read_bytes(), content_type="text/csv")
     response = client.post(
-        url, {"resource": "0", "format": "0", "import_file": upload}, HTTP_ACCEPT_LANGUAGE="en"
+        url,
+        {"resource": "0", "format": "0", "import_file": upload},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
     )
-    assert response.status_code == 200
-    return response.context["confirm_form"].initial
+    # The upload's job page: the worker (immediate in tests) checked it; its confirm form.
+    assert response.status_code == 200 and response.context["may_confirm"], response.content
+    form = re.search(r'<form[^>]+id="confirm-import".*?</form>', response.content.decode(), re.S)
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(0)))
 
 
 def confirm(client, initial, url=PROCESS):
@@ -220,16 +226,42 @@ def test_another_process_sees_a_running_jobs_progress(monkeypatch):
         assert any(0 < read < rows for read in seen), seen
 
 
+def run_worker():
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
 @pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DATABASE_TASKS)
-def test_the_worker_runs_a_confirmed_job_end_to_end(editor):
-    response = confirm(editor, preview(editor))
+def test_the_worker_checks_the_upload_then_runs_the_confirmed_job(editor):
+    from django_tasks_db.models import DBTaskResult
+
+    upload = SimpleUploadedFile("klastry.csv", SAMPLE.read_bytes(), content_type="text/csv")
+    response = editor.post(IMPORT, {"resource": "0", "format": "0", "import_file": upload})
+    # The request only read the headers: the rows wait for the worker.
     job = ImportJob.objects.get()
+    assert response.status_code == 302 and response.url == job.admin_url()
+    assert job.state == ImportJob.State.CHECKING and job.started_at is None
+    page = editor.get(job.admin_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "waits for the worker to check it" in page and 'http-equiv="refresh"' in page
+    assert 'id="confirm-import"' not in page
+
+    run_worker()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.PREVIEWED and bytes(job.upload) == SAMPLE.read_bytes()
+    check_task = DBTaskResult.objects.get(id=job.task_result_id)
+    assert check_task.status == "SUCCESSFUL" and check_task.task_name == "check_import_job"
+    page = editor.get(job.admin_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "New: 2, updated: 0, unchanged: 0, invalid: 0." in page
+    assert 'http-equiv="refresh"' not in page and 'id="confirm-import"' in page
+
+    response = confirm(editor, {"import_file_name": job.token})
+    job.refresh_from_db()
     assert response.status_code == 302
     assert job.state == ImportJob.State.QUEUED and not Cluster.objects.exists()
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE and job.upload is None
+    assert DBTaskResult.objects.get(id=job.task_result_id).task_name == "run_import_job"
     assert Cluster.objects.filter(name="Śląski Klaster Żółwi Łódzkich").exists()
     page = editor.get(job.admin_url()).content.decode()
     assert 'http-equiv="refresh"' not in page
@@ -243,7 +275,7 @@ def test_import_csv_background_queues_the_file_for_the_worker(tmp_path):
     call_command("import_csv", "clusters", str(path), "--background")
     job = ImportJob.objects.get()
     assert job.state == ImportJob.State.QUEUED and job.user is None
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE
     assert Cluster.objects.count() == 2

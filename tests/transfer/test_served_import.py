@@ -1,9 +1,10 @@
 """A large admin import as `make serve` runs it: gunicorn (its default 30 s timeout) and a worker.
 
-The file is uploaded, previewed and confirmed through the admin over loopback; a
-second process follows the job's page while the worker writes; at the end every
-row is in and the temporary folder is empty. `KKK_SERVED_IMPORT_ROWS` sets the
-size (default 20 000; the README records a run at 200 000, the most a file may
+The file is uploaded through the admin over loopback (the request reads only its
+head), checked by the worker into a preview, and confirmed; a second process
+follows the job's page while the worker checks and writes; at the end every row
+is in and the temporary folder is empty. `KKK_SERVED_IMPORT_ROWS` sets the
+size (default 10 000; the README records a run at 200 000, the most a file may
 hold). Everything runs on 127.0.0.1 as child processes, stopped in `finally`.
 """
 
@@ -34,7 +35,8 @@ CITIES = ["Łódź", "Kraków", "Gdańsk", "Zielona Góra", "Rzeszów", "Żary"]
 SPECIALISATIONS = ["Lotnictwo", "Chemia", "Motoryzacja", "Turystyka", "Energetyka"]
 
 # The second process: follows the job's page as another browser tab would, printing
-# each state and count it sees, until the page stops refreshing itself.
+# the counts it sees, until the page stops refreshing itself (the check's preview is
+# ready, or the import has ended).
 FOLLOWER = r"""
 import re, sys, time, urllib.request
 url, cookie = sys.argv[1], sys.argv[2]
@@ -238,50 +240,77 @@ def served(tmp_path):
         connection.close()
 
 
-def preview(served, data):
-    """Upload `data` to the clusters' import; the confirmation form's hidden fields."""
+def follow(served, path, seconds=900):
+    """A second process follows the job's page until it stops refreshing; what it saw."""
+    follower = subprocess.run(
+        [sys.executable, "-c", FOLLOWER, served.base + path, served.cookie(), str(seconds)],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+    )
+    seen = [tuple(map(int, line.split())) for line in follower.stdout.splitlines()]
+    assert seen and seen[-1][2] == 1, (seen[-5:], follower.stderr[-2000:], served.log())
+    return seen
+
+
+def upload(served, data):
+    """Upload `data` to the clusters' import: the answer sends to the job's page at once."""
     form = served.request("GET", "/admin/clusters/cluster/import/").text
-    page = served.request(
+    answer = served.request(
         "POST",
         "/admin/clusters/cluster/import/",
         data={"resource": "0", "format": "0", "csrfmiddlewaretoken": served.csrf(form)},
         files={"import_file": ("klastry.csv", data, "text/csv")},
     )
-    assert page.status_code == 200, served.log()
-    confirm_form = re.search(r"<form[^>]+process_import.*?</form>", page.text, re.S)
-    assert confirm_form, re.findall(r'<ul class="errorlist.*?</ul>', page.text, re.S)[:3]
-    confirm_form = confirm_form.group(0)
-    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', confirm_form))
+    assert answer.status_code == 302, (answer.text[:2000], served.log())
+    return answer.headers["Location"]
+
+
+def confirm_form(served, job_page):
+    """The hidden fields of the job page's confirmation form (the preview checked)."""
+    page = served.request("GET", job_page).text
+    form = re.search(r'<form[^>]+id="confirm-import".*?</form>', page, re.S)
+    assert form, re.findall(r'<table class="import-errors.*?</table>', page, re.S)[:1] or page
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(0)))
+
+
+def preview(served, data):
+    """Upload `data` and wait for the worker's check; the confirmation form's fields."""
+    job_page = upload(served, data)
+    follow(served, job_page)
+    return confirm_form(served, job_page)
 
 
 def test_an_admin_import_of_a_large_file_under_make_serve_settings(served):
     data = clusters_file(ROWS)
     start = time.monotonic()
-    hidden = preview(served, data)
-    preview_seconds = time.monotonic() - start
+    job_page = upload(served, data)
+    upload_seconds = time.monotonic() - start
+    checked = follow(served, job_page)
+    check_seconds = time.monotonic() - start
+    hidden = confirm_form(served, job_page)
     assert re.fullmatch(r"[\w-]{40,}", hidden["import_file_name"])  # a token, not a path
     assert list(served.temporary.iterdir()) == []  # the upload waits in the database
+    assert checked[-1][:2] == (ROWS, 0)  # every row read, none written
 
     start = time.monotonic()
     confirmed = served.request("POST", "/admin/clusters/cluster/process_import/", data=hidden)
     assert confirmed.status_code == 302, confirmed.text[:500]
-    follower = subprocess.run(
-        [sys.executable, "-c", FOLLOWER, served.base + confirmed.headers["Location"]]
-        + [served.cookie(), "900"],
-        capture_output=True,
-        text=True,
-        timeout=960,
-    )
+    assert confirmed.headers["Location"] == job_page  # one job from upload to end
+    seen = follow(served, job_page)
     job_seconds = time.monotonic() - start
-    seen = [tuple(map(int, line.split())) for line in follower.stdout.splitlines()]
-    assert seen and seen[-1] == (ROWS, ROWS, 1), (seen[-5:], follower.stderr[-2000:])
+    assert seen[-1] == (ROWS, ROWS, 1), seen[-5:]
     print(
-        f"\n{ROWS} rows, {len(data) / 1e6:.1f} MB: preview {preview_seconds:.1f} s, "
+        f"\n{ROWS} rows, {len(data) / 1e6:.1f} MB: upload request {upload_seconds:.1f} s, "
+        f"preview ready {check_seconds:.1f} s after the upload began, "
         f"confirmation to the job's end {job_seconds:.1f} s ({ROWS / job_seconds:.0f} rows/s), "
-        f"progress seen {[read for read, _w, _d in seen]}"
+        f"check progress seen {[read for read, _w, _d in checked]}, "
+        f"import progress seen {[read for read, _w, _d in seen]}"
     )
     if served.database.startswith("postgres"):
-        # Counts while the import's transaction is open (SQLite: at its end, README).
+        # Counts while the check's and the import's transactions are open (SQLite: at
+        # their ends, README).
+        assert any(0 < read < ROWS for read, _written, _done in checked), checked
         assert any(0 < read < ROWS for read, _written, _done in seen), seen
     assert served.clusters() == ROWS
     assert served.worker.poll() is None  # the worker goes on
@@ -303,13 +332,16 @@ def test_a_killed_worker_leaves_a_job_that_is_failed_with_its_reason(served):
     later = STALE_AFTER.total_seconds() + 5
     sweep = (
         "import django, datetime; django.setup(); from django.utils import timezone; "
-        "from transfer.jobs import fail_stale_jobs; "
-        f"print(fail_stale_jobs(timezone.now() + datetime.timedelta(seconds={later})))"
+        "from django_tasks_db.models import DBTaskResult; "
+        "from transfer.jobs import fail_stale_jobs; from transfer.models import ImportJob; "
+        f"print(fail_stale_jobs(timezone.now() + datetime.timedelta(seconds={later}))); "
+        "print(DBTaskResult.objects.get(id=ImportJob.objects.get().task_result_id).status)"
     )
     swept = subprocess.run(
         [sys.executable, "-c", sweep], cwd=ROOT, env=served.env, capture_output=True, text=True
     )
-    assert swept.stdout.strip() == "1", swept.stderr[-2000:]
+    # The job and the killed worker's task in django-tasks-db, which would stay RUNNING.
+    assert swept.stdout.split() == ["1", "FAILED"], swept.stderr[-2000:]
     page = served.request("GET", job_page.headers["Location"]).text
     assert "nie dał znaku życia" in page and 'http-equiv="refresh"' not in page
     dashboard = served.request("GET", "/admin/").text

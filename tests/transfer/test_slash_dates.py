@@ -54,7 +54,7 @@ def test_dotted_and_iso_dates_need_no_proof():
     assert starts() == {"gala-0": D(2022, 1, 6), "gala-1": D(2022, 1, 7)}
 
 
-def test_the_admin_preview_shows_the_refusal_on_the_form(admin_client):
+def test_the_admin_check_shows_the_refusal_on_the_job_page(admin_client):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
@@ -63,10 +63,12 @@ def test_the_admin_preview_shows_the_refusal_on_the_form(admin_client):
         reverse("admin:events_event_import"),
         {"import_file": upload, "format": "0", "resource": "0"},
         HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
     )
-    assert response.status_code == 200
+    # The dates are read by the worker's check: its job fails with the refusal, in Polish.
+    assert response.status_code == 200 and response.context["job"].state == "failed"
     assert "Data rozpoczęcia" in response.content.decode()
-    assert "dd.mm.yyyy" in response.content.decode()
+    assert "dd.mm.rrrr" in response.content.decode()
     assert not Event.objects.exists()
 
 
