@@ -36,12 +36,15 @@ class EnglishAlphabeticalIterator(ModelChoiceIterator):
     they come in would look random there."""
 
     def __iter__(self):
-        choices = list(super().__iter__())
+        # A generator: the empty choice comes before any query (a select asks for its
+        # first choice alone when it decides on `required`).
+        choices = super().__iter__()
         if not english_wanted():
-            return iter(choices)
-        first = 1 if self.field.empty_label is not None else 0
-        ordered = sorted(choices[first:], key=lambda choice: str(choice[1]).casefold())
-        return iter(choices[:first] + ordered)
+            yield from choices
+            return
+        if self.field.empty_label is not None:
+            yield next(choices)
+        yield from sorted(choices, key=lambda choice: str(choice[1]).casefold())
 
 
 class AlphabeticalDisplayNameChoiceField(DisplayNameChoiceField):
