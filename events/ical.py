@@ -26,17 +26,18 @@ def escape_text(value):
 
 def fold_line(line):
     """Split a content line into pieces of at most 75 octets, never inside a UTF-8 character."""
-    pieces, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
+    octets = line.encode("utf-8")
+    if len(octets) <= MAX_OCTETS:
+        return line
+    pieces, start = [], 0
+    while start < len(octets):
         # Continuation lines start with a space, which counts towards their 75 octets.
-        limit = MAX_OCTETS if not pieces else MAX_OCTETS - 1
-        if size + width > limit:
-            pieces.append(current)
-            current, size = "", 0
-        current += char
-        size += width
-    pieces.append(current)
+        end = start + (MAX_OCTETS if not pieces else MAX_OCTETS - 1)
+        # Back off to the start of the character the limit falls in (10xxxxxx continue one).
+        while end < len(octets) and octets[end] & 0xC0 == 0x80:
+            end -= 1
+        pieces.append(octets[start:end].decode("utf-8"))
+        start = end
     return (CRLF + " ").join(pieces)
 
 
@@ -44,12 +45,8 @@ def date_value(day):
     return day.strftime("%Y%m%d")
 
 
-def event_lines(event, stamp, url, domain):
-    location = ", ".join(
-        part
-        for part in [event.venue, event.city, event.country.name if event.country else ""]
-        if part
-    )
+def event_lines(event, stamp, url, domain, kind_label, country_name):
+    location = ", ".join(part for part in [event.venue, event.city, country_name] if part)
     lines = [
         "BEGIN:VEVENT",
         # The slug, not the row's id or the host that served the feed: a calendar keeps
@@ -66,7 +63,7 @@ def event_lines(event, stamp, url, domain):
         lines.append(f"LOCATION:{escape_text(location)}")
     if event.description:
         lines.append(f"DESCRIPTION:{escape_text(event.description)}")
-    lines.append(f"CATEGORIES:{escape_text(event.get_kind_display())}")
+    lines.append(f"CATEGORIES:{escape_text(kind_label)}")
     lines.append("END:VEVENT")
     return lines
 
@@ -82,7 +79,16 @@ def calendar(events, now, absolute_url, domain, name):
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{escape_text(name)}",
     ]
+    # Labels of kinds and names of countries, looked up once each rather than per event.
+    kinds, countries = {}, {}
     for event in events:
-        lines += event_lines(event, stamp, absolute_url(event), domain)
+        if event.kind not in kinds:
+            kinds[event.kind] = event.get_kind_display()
+        code = event.country.code if event.country else ""
+        if code not in countries:
+            countries[code] = event.country.name if event.country else ""
+        lines += event_lines(
+            event, stamp, absolute_url(event), domain, kinds[event.kind], countries[code]
+        )
     lines.append("END:VCALENDAR")
     return "".join(fold_line(line) + CRLF for line in lines)

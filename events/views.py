@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
@@ -54,10 +55,12 @@ def event_detail(request, slug):
 
 def calendar_feed(request):
     events = Event.objects.published().order_by("start_date", "pk")
+    # One address built for the feed and each slug put in it (a slug needs no quoting).
+    address = request.build_absolute_uri(reverse("events:detail", kwargs={"slug": "-"}))
     body = ical.calendar(
         events,
         now=timezone.now(),
-        absolute_url=lambda event: request.build_absolute_uri(event.get_absolute_url()),
+        absolute_url=lambda event: address.replace("/-/", f"/{event.slug}/"),
         domain=settings.CALENDAR_UID_DOMAIN,
         name=_("National Key Clusters: events"),
     )
