@@ -45,8 +45,10 @@ def date_value(day):
     return day.strftime("%Y%m%d")
 
 
-def event_lines(event, stamp, url, domain, kind_label, country_name):
-    location = ", ".join(part for part in [event.venue, event.city, country_name] if part)
+def event_lines(event, stamp, url, domain):
+    """`event` gives slug, display_name, start_date, last_day, venue, city, country_name,
+    description and kind_label (see events.views.feed_events)."""
+    location = ", ".join(part for part in [event.venue, event.city, event.country_name] if part)
     lines = [
         "BEGIN:VEVENT",
         # The slug, not the row's id or the host that served the feed: a calendar keeps
@@ -63,7 +65,7 @@ def event_lines(event, stamp, url, domain, kind_label, country_name):
         lines.append(f"LOCATION:{escape_text(location)}")
     if event.description:
         lines.append(f"DESCRIPTION:{escape_text(event.description)}")
-    lines.append(f"CATEGORIES:{escape_text(kind_label)}")
+    lines.append(f"CATEGORIES:{escape_text(event.kind_label)}")
     lines.append("END:VEVENT")
     return lines
 
@@ -79,16 +81,7 @@ def calendar(events, now, absolute_url, domain, name):
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{escape_text(name)}",
     ]
-    # Labels of kinds and names of countries, looked up once each rather than per event.
-    kinds, countries = {}, {}
     for event in events:
-        if event.kind not in kinds:
-            kinds[event.kind] = event.get_kind_display()
-        code = event.country.code if event.country else ""
-        if code not in countries:
-            countries[code] = event.country.name if event.country else ""
-        lines += event_lines(
-            event, stamp, absolute_url(event), domain, kinds[event.kind], countries[code]
-        )
+        lines += event_lines(event, stamp, absolute_url(event), domain)
     lines.append("END:VCALENDAR")
     return "".join(fold_line(line) + CRLF for line in lines)
