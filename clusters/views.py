@@ -20,7 +20,7 @@ from core.pagecache import record_key
 from core.text import slug_for
 
 from .exports import EXPORT_FIELDS, download_name, excel_csv, export_rows, xlsx
-from .filters import ClusterFilter
+from .filters import ClusterFilter, ClusterListFilter
 from .models import (
     Application,
     Cluster,
@@ -91,7 +91,7 @@ class ClusterListView(ListView):
 
     def get_queryset(self):
         # Nothing prefetched: list_rows reads the related rows of the page's clusters only.
-        self.filterset = ClusterFilter(self.request.GET, queryset=Cluster.objects.published())
+        self.filterset = ClusterListFilter(self.request.GET, queryset=Cluster.objects.published())
         return self.filterset.qs
 
     def get_paginator(self, queryset, per_page, **kwargs):
