@@ -80,12 +80,6 @@ class StatusCells:
 
 
 @register.simple_tag
-def status_cell(cluster, on):
-    """`{% status_cell cluster day %}`: a list row's status, with the end of the award told."""
-    return StatusCells(on).cell(cluster)
-
-
-@register.simple_tag
 def cluster_rows(rows):
     """`{% cluster_rows clusters %}`: the cluster list's table rows, from list_rows' cells.
 
@@ -117,12 +111,6 @@ def cluster_rows(rows):
 def status_badge_on(cluster, day):
     """`cluster|status_badge_on:day`: the StatusState a badge shows (prefetched awards)."""
     return cluster.status_badge_on(day)
-
-
-@register.filter
-def coordinator_on(cluster, day):
-    """`cluster|coordinator_on:day`: the coordinator on `day` (reads prefetched terms)."""
-    return cluster.coordinator_on(day)
 
 
 @register.simple_tag(takes_context=True)
