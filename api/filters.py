@@ -11,6 +11,7 @@ class ApiClusterFilter(ClusterFilter):
     (its pages run along that order), so there is no `sort`."""
 
     sort = None
+    annotates_last_status_end = False  # no answer tells it
 
 
 class AwardFilter(django_filters.FilterSet):

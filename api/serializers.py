@@ -3,6 +3,7 @@
 Status fields refer to the day in the serializer's context (`on`), today by default.
 """
 
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.urls import reverse as site_reverse
@@ -148,7 +149,7 @@ class ClusterSerializer(WithPage):
     kind = coded(Cluster.Kind.choices)
     city = serializers.CharField()
     voivodeship = coded(VOIVODESHIP_CHOICES, allow_null=True)
-    specialisations = SpecialisationRef(many=True)
+    specialisations = SpecialisationRef(many=True, source="listed_specialisations")
     coordinator = serializers.SerializerMethodField(help_text="The coordinator on the day.")
     status = serializers.SerializerMethodField(help_text="KKK status on the day.")
     status_expiring = serializers.SerializerMethodField()
@@ -158,8 +159,13 @@ class ClusterSerializer(WithPage):
 
     @extend_schema_field(CoordinatorRef(allow_null=True))
     def get_coordinator(self, cluster):
-        coordinator = cluster.coordinator_on(on_day(self))
-        return CoordinatorRef(coordinator, context=self.context).data if coordinator else None
+        term = cluster.representation_on(on_day(self), terms=cluster.listed_terms)
+        return self.coordinator_ref.to_representation(term.coordinator) if term else None
+
+    @cached_property
+    def coordinator_ref(self):
+        # One for every row of a list: a serializer made per row copied its fields each time.
+        return CoordinatorRef(context=self.context)
 
     @extend_schema_field(coded(StatusState.choices))
     def get_status(self, cluster):
@@ -218,7 +224,7 @@ class ClusterDetailSerializer(ClusterSerializer):
     in_registration = serializers.BooleanField()
     source_url = serializers.URLField(allow_blank=True)
     former_names = FormerNameSerializer(many=True)
-    coordinators = TermSerializer(many=True, source="representations.all")
+    coordinators = TermSerializer(many=True, source="listed_terms")
     status_awards = AwardInClusterSerializer(many=True, source="status_awards.all")
     results = ResultSerializer(many=True, source="public_results")
     events = EventRef(many=True, source="public_events")

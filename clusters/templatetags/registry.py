@@ -4,8 +4,9 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.template.defaultfilters import date
-from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 
 from ..models import StatusState
 from ..structured_data import cluster_organization, json_ld
@@ -16,11 +17,20 @@ register = template.Library()
 # a render and its own tags each time (the list's rows spent most of their time there).
 
 
+# A badge's markup by state and language: labels do not change with the data.
+_badges = {}
+
+
 @register.simple_tag
 def status_badge(state):
     """`{% status_badge state %}`: the badge of a StatusState (any other value: never held)."""
     state = StatusState(state) if state in StatusState.values else StatusState.NEVER
-    return format_html('<span class="badge badge--{}">{}</span>', state.value, state.label)
+    key = (state.value, get_language())
+    if key not in _badges:
+        _badges[key] = format_html(
+            '<span class="badge badge--{}">{}</span>', state.value, state.label
+        )
+    return _badges[key]
 
 
 @register.simple_tag
@@ -44,30 +54,63 @@ def estimated_bounds(award):
     return format_html("{}", text)
 
 
+class StatusCells:
+    """A list's status cells on one day; each end date is written once for all rows."""
+
+    def __init__(self, on):
+        self.on = on
+        self.short_dates = {}
+
+    def short_date(self, day):
+        if day not in self.short_dates:
+            self.short_dates[day] = date(day, "SHORT_DATE_FORMAT")
+        return self.short_dates[day]
+
+    def cell(self, cluster):
+        """A row's status, with the end of the award told."""
+        badge = status_badge(cluster.status_badge_on(self.on))
+        award = cluster.award_told_on(self.on)
+        if not award:
+            return badge
+        if award.dates_estimated:
+            note = format_html("{}: {}", gettext("estimated dates"), estimated_bounds(award))
+        else:
+            note = format_html("{} {}", gettext("until"), self.short_date(award.valid_until))
+        return format_html('{}\n        <br><span class="note">{}</span>', badge, note)
+
+
 @register.simple_tag
-def status_cell(cluster, on):
-    """`{% status_cell cluster day %}`: a list row's status, with the end of the award told."""
-    badge = status_badge(cluster.status_badge_on(on))
-    award = cluster.award_told_on(on)
-    if not award:
-        return badge
-    if award.dates_estimated:
-        note = format_html("{}: {}", gettext("estimated dates"), estimated_bounds(award))
-    else:
-        note = format_html("{} {}", gettext("until"), date(award.valid_until, "SHORT_DATE_FORMAT"))
-    return format_html('{}\n        <br><span class="note">{}</span>', badge, note)
+def cluster_rows(rows):
+    """`{% cluster_rows clusters %}`: the cluster list's table rows, from list_rows' cells.
+
+    What a template loop over them wrote, written here: the loop, its variables and its
+    translated labels cost more than the rest of the list page.
+    """
+    seat, coordinator, status = (
+        escape(gettext(label)) for label in ("Seat", "Coordinator", "KKK status")
+    )
+    html = []
+    for row in rows:
+        specialisations = row.specialisations
+        if specialisations:
+            specialisations = f'<br><span class="note">{escape(specialisations)}</span>'
+        html.append(
+            "\n    <tr>"
+            f'\n      <td><a href="{escape(row.url)}">{escape(row.name)}</a>'
+            f"{specialisations}</td>"
+            f'\n      <td data-label="{seat}">{escape(row.seat)}</td>'
+            f'\n      <td class="coordinator" data-label="{coordinator}">'
+            f"{escape(row.coordinator)}</td>"
+            f'\n      <td class="status" data-label="{status}">{row.status}</td>'
+            "\n    </tr>\n  "
+        )
+    return mark_safe("".join(html))
 
 
 @register.filter
 def status_badge_on(cluster, day):
     """`cluster|status_badge_on:day`: the StatusState a badge shows (prefetched awards)."""
     return cluster.status_badge_on(day)
-
-
-@register.filter
-def coordinator_on(cluster, day):
-    """`cluster|coordinator_on:day`: the coordinator on `day` (reads prefetched terms)."""
-    return cluster.coordinator_on(day)
 
 
 @register.simple_tag(takes_context=True)

@@ -3,8 +3,8 @@
 Django renders each widget through its own templates (the select, every option,
 the attributes): about 13 ms of every list page went to the filter form alone.
 These tags write the same markup, label, widget and error list for each field, from
-the widget's own context (so its attributes, choices and selection are Django's),
-and fall back to Django's rendering for any widget other than an input or a select.
+the widget's own attributes, choices and selection rules, and fall back to Django's
+rendering for any widget other than an input or a select.
 """
 
 from django import template
@@ -31,7 +31,32 @@ def _input(widget):
     return f'<input type="{widget["type"]}" name="{name}"{value}{_attributes(widget["attrs"])}>'
 
 
-def _select(widget):
+def _select(widget, name, value, attrs):
+    """Select.render's markup, read from its choices (None for option groups).
+
+    Django's optgroups builds a dict of attributes for every option, which cost more
+    than the rest of the form; the selection follows its rules.
+    """
+    chosen = widget.format_value(value)
+    options = []
+    has_selected = False
+    for option_value, label in widget.choices:
+        if isinstance(label, (list, tuple)):
+            return None
+        if option_value is None:
+            option_value = ""
+        # As in Select.optgroups: of a single select, only the first match is selected.
+        selected = not has_selected and str(option_value) in chosen
+        has_selected |= selected
+        options.append(
+            f'<option value="{conditional_escape(option_value)}"'
+            f"{' selected' if selected else ''}>{conditional_escape(label)}</option>"
+        )
+    attributes = _attributes(widget.build_attrs(widget.attrs, attrs))
+    return f'<select name="{conditional_escape(name)}"{attributes}>{"".join(options)}</select>'
+
+
+def _select_from_context(widget):
     options = []
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
@@ -58,8 +83,14 @@ def render_widget(field):
     attrs = field.build_widget_attrs({}, widget)
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
-    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
-    return _select(context) if isinstance(widget, Select) else _input(context)
+    value = field.value()
+    if isinstance(widget, Select):
+        if not widget.allow_multiple_selected:
+            markup = _select(widget, field.html_name, value, attrs)
+            if markup is not None:
+                return markup
+        return _select_from_context(widget.get_context(field.html_name, value, attrs)["widget"])
+    return _input(widget.get_context(field.html_name, value, attrs)["widget"])
 
 
 @register.simple_tag
@@ -73,8 +104,9 @@ def filter_fields(form, wide=""):
     wide = set(wide.split())
     parts = []
     for field in form:
-        # Django's own error list carries the id `<id>_error`; empty without errors.
-        error_list = str(field.errors)
+        # Django's own error list carries the id `<id>_error`; an empty one renders nothing
+        # (its template is not worth rendering to learn that).
+        error_list = str(field.errors) if field.errors else ""
         parts.append(
             format_html(
                 '<div{}>\n    <label for="{}">{}</label>\n    {}\n    {}\n  </div>',

@@ -301,8 +301,20 @@ def test_a_deep_list_page_reads_full_rows_for_its_own_clusters_only(client):
     bulk_clusters(60, round_=round_, valid_from=D(2026, 1, 1), valid_until=D(2028, 1, 1))
     with CaptureQueriesContext(connection) as queries:
         client.get("/klastry/", {"page": 3})
-    wide = [q["sql"] for q in queries if '"clusters_cluster"."search_text"' in q["sql"]]
-    assert wide and all("OFFSET" not in sql for sql in wide)
+    # The rows' own columns (the seat among them) are read for the page's ids alone.
+    rows = [q["sql"] for q in queries if '"clusters_cluster"."city"' in q["sql"]]
+    assert rows and all("OFFSET" not in sql for sql in rows)
+
+
+def test_the_published_flag_is_written_into_the_sql_not_passed_as_a_parameter():
+    # With `published = ?` SQLite cannot read the flag off the partial index on the list's
+    # order (cluster_public_order) and fetches every row: 20 times slower at 100 000.
+    sql, params = Cluster.objects.published().values("pk").query.sql_with_params()
+    assert params == ()
+    ClusterFactory(published=True)
+    ClusterFactory(published=False)
+    assert Cluster.objects.published().count() == 1
+    assert Cluster.objects.exclude(pk__in=Cluster.objects.published()).count() == 1
 
 
 PAGES = [
