@@ -1,6 +1,6 @@
 import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Subquery
 from django.http import (
     Http404,
     HttpResponseBadRequest,
@@ -50,7 +50,7 @@ def latest_round():
 def home(request):
     on = today()
     published = Cluster.objects.published()
-    holding_today = published.with_status_on(on).count()
+    holding_today = holders_count(on)
     # When nobody holds status today, the map shows the last day anybody did.
     map_day = on if holding_today else published.last_day_with_status(on)
     holders = published.with_status_on(map_day) if map_day else published.none()
@@ -65,13 +65,7 @@ def home(request):
         .values_list("voivodeship", "n", "estimated")
     ):
         by_voivodeship[voivodeship], estimated_by_voivodeship[voivodeship] = n, estimated
-    by_specialisation = (
-        Specialisation.objects.annotate(
-            n=Count("clusters", filter=Q(clusters__in=holders.values("pk")))
-        )
-        .filter(n__gt=0)
-        .order_by("-n", "name")
-    )
+    by_specialisation = specialisations_of_holders(map_day)
     years = published.status_years(FIRST_CHART_YEAR, on.year)
     # Counts sources report where the registry knows fewer holders: the chart is short there.
     incomplete_counts = ReportedStatusCount.objects.between(
@@ -99,6 +93,45 @@ def home(request):
             "upcoming_events": events.upcoming(on).order_by("start_date")[:HOME_EVENTS],
             "recent_events": events.past(on).order_by("-start_date")[:HOME_EVENTS],
         },
+    )
+
+
+def holder_awards(on):
+    """The public awards in force on `on` of published clusters.
+
+    The home page's figures start from these rows, a few per holder, read by the
+    validity index, rather than testing every cluster of the registry for an award.
+    """
+    return StatusAward.objects.published().valid_on(on).filter(cluster__published=True)
+
+
+def holders_count(on):
+    """How many published clusters hold status on `on` (a cluster with two awards once)."""
+    return holder_awards(on).values("cluster_id").distinct().count()
+
+
+def specialisations_of_holders(on):
+    """Specialisations with the count of clusters holding status on `on`, busiest first.
+
+    Counted in the clusters' specialisation rows of the holders alone: annotated
+    on specialisations, the count joined every cluster of each.
+    """
+    if on is None:
+        return Specialisation.objects.none()
+    of_holders = (
+        Cluster.specialisations.through.objects.filter(
+            specialisation=OuterRef("pk"),
+            cluster__in=holder_awards(on).values("cluster_id"),
+        )
+        .order_by()
+        .values("specialisation")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return (
+        Specialisation.objects.annotate(n=Subquery(of_holders, output_field=IntegerField()))
+        .filter(n__gt=0)
+        .order_by("-n", "name")
     )
 
 

@@ -4,7 +4,8 @@ import datetime
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,12 @@ from core.language import EnglishNamed
 from core.models import NaturalKeyQuerySet
 
 from .applications import Application, StageResult
+
+
+def _count_per_round(rows):
+    """How many of `rows` (a queryset with a `round` foreign key) are of the outer round."""
+    counted = rows.filter(round=OuterRef("pk")).order_by().values("round").annotate(n=Count("*"))
+    return Coalesce(Subquery(counted.values("n"), output_field=models.IntegerField()), 0)
 
 
 class RoundQuerySet(NaturalKeyQuerySet):
@@ -32,18 +39,25 @@ class RoundQuerySet(NaturalKeyQuerySet):
     def with_public_counts(self, now=None):
         """Annotate what the public pages count: `applications_recorded` of published
         clusters once the round's results are published, `awards_recorded` of published
-        clusters and awards. An unpublished cluster is in no public count."""
+        clusters and awards. An unpublished cluster is in no public count.
+
+        A subquery each: joined in one query, a round's applications and awards made
+        rows of every pair of them (10 000 awards and applications: 10^8 rows).
+        """
         now = now or timezone.now()
-        public_award = Q(status_awards__cluster__published=True) & (
-            Q(status_awards__awaits_publication=False) | Q(status_awards__published_at__lte=now)
-        )
+        applications = self.model._meta.get_field("applications").related_model
+        awards = self.model._meta.get_field("status_awards").related_model
         return self.annotate(
-            applications_recorded=Count(
-                "applications",
-                filter=Q(results_published_at__lte=now, applications__cluster__published=True),
-                distinct=True,
+            applications_recorded=Case(
+                When(
+                    results_published_at__lte=now,
+                    then=_count_per_round(applications.objects.filter(cluster__published=True)),
+                ),
+                default=Value(0),
             ),
-            awards_recorded=Count("status_awards", filter=public_award, distinct=True),
+            awards_recorded=_count_per_round(
+                awards.objects.published(now).filter(cluster__published=True)
+            ),
         )
 
     def missing_numbers(self):
