@@ -80,7 +80,7 @@ def _in_language(chunks, language):
     return written
 
 
-def download(request, chunks, *, content_type, disposition, families=None):
+def download(request, chunks, *, content_type, disposition=None, families=None):
     """A streamed response of `chunks()` (str or bytes), kept in the cache between changes.
 
     `families`: what the file shows (default: every family of registry data).
@@ -99,7 +99,8 @@ def download(request, chunks, *, content_type, disposition, families=None):
             else _written_and_kept(key, chunks(), cache_seconds(seconds))
         )
     response = DownloadResponse(stream, content_type=content_type)
-    response["Content-Disposition"] = disposition
+    if disposition:
+        response["Content-Disposition"] = disposition
     return response
 
 

@@ -49,7 +49,7 @@ from .display import display_classes
 
 _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _PLACEHOLDER = b"\x00csrf-token\x00"
-# Headers of a view's own that a page served from the cache keeps (the sitemap's).
+# Headers of a view's own that a page served from the cache keeps.
 _KEPT_HEADERS = ("X-Robots-Tag", "Last-Modified")
 
 

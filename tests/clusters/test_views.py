@@ -325,6 +325,7 @@ PAGES = [
     "/wydarzenia/kalendarz.ics",
     "/deklaracja-dostepnosci/",
     "/sitemap.xml",
+    "/sitemap-clusters.xml",
 ]
 
 
