@@ -10,7 +10,10 @@ from django.http import (
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from clusters import tilemap
@@ -81,7 +84,7 @@ def home(request):
             "map_day": map_day,
             "map_total": sum(by_voivodeship.values()),
             "map_estimated": sum(estimated_by_voivodeship.values()),
-            "tiles": tilemap.tiles(by_voivodeship, estimated_by_voivodeship),
+            "tiles": labelled(tilemap.tiles(by_voivodeship, estimated_by_voivodeship)),
             "unplaced": by_voivodeship.get("", 0),
             "map_width": tilemap.COLUMNS * tilemap.TILE_WIDTH,
             "map_height": tilemap.ROWS * tilemap.TILE_HEIGHT,
@@ -133,6 +136,24 @@ def specialisations_of_holders(on):
         .filter(n__gt=0)
         .order_by("-n", "name")
     )
+
+
+def labelled(tiles):
+    """The tiles with the label a screen reader gives each tile's link (`label`).
+
+    Written here once per tile rather than by an include twice per tile, which cost
+    more than the rest of the map.
+    """
+    for tile in tiles:
+        label = ngettext(
+            "%(name)s: %(counter)s cluster", "%(name)s: %(counter)s clusters", tile["count"]
+        ) % {"name": escape(tile["name"]), "counter": tile["count"]}
+        if tile["estimated"]:
+            label += ", " + gettext("including %(n)s based on estimated dates") % {
+                "n": tile["estimated"]
+            }
+        tile["label"] = mark_safe(label)  # the name is escaped, the messages are ours
+    return tiles
 
 
 def year_chart(years):
