@@ -9,16 +9,15 @@ downloads are (core/downloads.py). Django's own sitemap view builds every entry 
 a section as objects before writing a byte, and puts at most 50 000 in one file.
 """
 
-import functools
-
 from django.conf import settings
 from django.db.models import Max
 from django.http import Http404
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
 from clusters.models import Cluster, Round
+from core.addresses import slug_address
 from core.downloads import download
 from events.models import Event
 
@@ -37,20 +36,10 @@ INDEX = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
 )
-SLUG = "slug-of-the-page"
 
 
 def languages():
     return [code for code, _name in settings.LANGUAGES]
-
-
-@functools.cache
-def _address_parts(url_name, language, script_prefix):
-    """The address of `url_name` in `language` around its slug, reversed once a process:
-    a slug needs no quoting, so prefix + slug + suffix is what reverse() gives."""
-    with translation.override(language):
-        prefix, suffix = reverse(url_name, kwargs={"slug": SLUG}).split(SLUG)
-    return prefix, suffix
 
 
 class FixedPages:
@@ -94,16 +83,11 @@ class RecordPages:
         return self.rows().aggregate(latest=Max(self.changed_at))["latest"]
 
     def pages(self, first, last):
-        parts = {
-            language: _address_parts(self.url_name, language, get_script_prefix())
-            for language in languages()
-        }
+        addresses = {language: slug_address(self.url_name, language) for language in languages()}
         columns = ["slug", self.changed_at] if self.changed_at else ["slug"]
         rows = self.rows().values_list(*columns)[first:last].iterator(chunk_size=CHUNK)
         for slug, *changed_at in rows:
-            paths = {
-                language: f"{prefix}{slug}{suffix}" for language, (prefix, suffix) in parts.items()
-            }
+            paths = {language: address(slug) for language, address in addresses.items()}
             lastmod = timezone.localtime(changed_at[0]).date().isoformat() if changed_at else None
             yield paths, lastmod, None
 
