@@ -8,9 +8,13 @@ from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
+from core.addresses import slug_address
 from core.dates import today
 from core.downloads import Lines, download, in_chunks, lines
 from core.pagecache import record_key
@@ -395,13 +399,6 @@ def round_detail(request, slug):
                     ),
                 ),
             ),
-            Prefetch(
-                "status_awards",
-                queryset=StatusAward.objects.published()
-                .filter(cluster__published=True)
-                .select_related("cluster")
-                .order_by("cluster__sort_key"),
-            ),
             Prefetch("events", queryset=published_events().order_by("start_date")),
             # The ranking a closed round publishes with its results.
             Prefetch(
@@ -419,16 +416,15 @@ def round_detail(request, slug):
         .with_public_counts(),
         slug=slug,
     )
-    estimated = any(
-        award.dates_estimated and award.valid_until != round_.status_valid_until
-        for award in round_.status_awards.all()
-    )
+    on = today()
+    award_rows, estimated = round_award_rows(round_, on)
     return render(
         request,
         "clusters/round_detail.html",
         {
             "round": round_,
-            "on": today(),
+            "on": on,
+            "award_rows": award_rows,
             "estimated": estimated,
             "published": round_.results_are_published(),
             # A points column of dashes only says nothing was published: left out then.
@@ -439,6 +435,62 @@ def round_detail(request, slug):
             ),
         },
     )
+
+
+AWARD_ROW = (
+    '\n  <tr><th scope="row"><a href="{}">{}</a></th>\n    <td>{}</td>\n    <td>{}</td>\n'
+    '    <td><span class="badge badge--{}">{}</span></td></tr>\n  '
+)
+AWARD_DATES = ["valid_from", "valid_until", "dates_estimated", "earliest_start", "latest_end"]
+
+
+def round_award_rows(round_, on):
+    """The rows of the round page's table of public awards to published clusters, in
+    name order, and whether any shows an estimated end.
+
+    Written in Python from bare rows: a round of 10 000 awards spent seconds in model
+    instances, reverse() and the template loop, for the same HTML. An award's state
+    depends on its dates alone: worked out once for each set of dates.
+    """
+    address = slug_address("clusters:detail")
+    formatted, states = {}, {}
+
+    def day(value, format_name):
+        if (value, format_name) not in formatted:
+            formatted[value, format_name] = date_format(value, format_name)
+        return formatted[value, format_name]
+
+    rows = (
+        StatusAward.objects.published()
+        .filter(round=round_, cluster__published=True)
+        .order_by("cluster__sort_key")
+        .values_list("cluster__slug", "cluster__name", *AWARD_DATES)
+    )
+    html, estimated = [], False
+    for slug, name, *dates in rows:
+        valid_from, valid_until, dates_estimated = dates[:3]
+        key = tuple(dates)
+        if key not in states:
+            states[key] = StatusAward(**dict(zip(AWARD_DATES, dates, strict=True))).state_on(on)
+        state = states[key]
+        end_estimated = dates_estimated and valid_until != round_.status_valid_until
+        estimated = estimated or end_estimated
+        html.append(
+            format_html(
+                AWARD_ROW,
+                address(slug),
+                name,
+                day(valid_from, "Y") + "*"
+                if dates_estimated
+                else day(valid_from, "SHORT_DATE_FORMAT"),
+                day(valid_until, "Y") + "*"
+                if end_estimated
+                else day(valid_until, "SHORT_DATE_FORMAT"),
+                state,
+                state.label,
+            )
+        )
+    return mark_safe("".join(html)), estimated
 
 
 def status_check(request):
