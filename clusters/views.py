@@ -280,6 +280,16 @@ def renamed_cluster_url(slug):
     return None
 
 
+def events_of(cluster):
+    """Events the cluster is named in or takes part in, as ids from each relation's
+    cluster index: joining both relations made the database read every event."""
+    event = Cluster._meta.get_field("events").related_model
+    participation = event._meta.get_field("participations").related_model
+    return Q(pk__in=cluster.events.values("pk")) | Q(
+        pk__in=participation.objects.filter(cluster=cluster).values("event")
+    )
+
+
 def cluster_detail(request, slug):
     try:
         cluster = published_cluster(slug)
@@ -288,12 +298,7 @@ def cluster_detail(request, slug):
         if url is None:
             raise
         return redirect(url, permanent=True)
-    events = (
-        published_events()
-        .filter(Q(clusters=cluster) | Q(participations__cluster=cluster))
-        .distinct()
-        .order_by("-start_date")
-    )
+    events = published_events().filter(events_of(cluster)).order_by("-start_date")
     on = today()
     for application in cluster.published_applications:
         mark_filled_columns(application)
