@@ -1,6 +1,6 @@
 import datetime
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery
+from django.db.models import Count, Exists, F, OuterRef
 from django.http import (
     Http404,
     HttpResponseBadRequest,
@@ -141,28 +141,29 @@ def holders_count(on):
 
 
 def specialisations_of_holders(on):
-    """Specialisations with the count of clusters holding status on `on`, busiest first.
+    """Specialisations with `n`, the count of clusters holding status on `on`, busiest
+    first, then by name (the database's order of names).
 
-    Counted in the clusters' specialisation rows of the holders alone: annotated
-    on specialisations, the count joined every cluster of each.
+    Counted in one grouped query over the holders' specialisation rows: annotated on
+    specialisations, the count joined every cluster of each (2 s at 100 000 clusters
+    on SQLite), and a subquery per specialisation read the holders again for each.
     """
     if on is None:
-        return Specialisation.objects.none()
-    of_holders = (
+        return []
+    counts = dict(
         Cluster.specialisations.through.objects.filter(
-            specialisation=OuterRef("pk"),
-            cluster__in=holder_awards(on).values("cluster_id"),
+            cluster__in=holder_awards(on).values("cluster_id")
         )
         .order_by()
         .values("specialisation")
         .annotate(n=Count("*"))
-        .values("n")
+        .values_list("specialisation", "n")
     )
-    return (
-        Specialisation.objects.annotate(n=Subquery(of_holders, output_field=IntegerField()))
-        .filter(n__gt=0)
-        .order_by("-n", "name")
-    )
+    specialisations = list(Specialisation.objects.filter(pk__in=counts).order_by("name"))
+    for specialisation in specialisations:
+        specialisation.n = counts[specialisation.pk]
+    # A stable sort: specialisations of one count stay in the database's name order.
+    return sorted(specialisations, key=lambda specialisation: -specialisation.n)
 
 
 def labelled(tiles):
