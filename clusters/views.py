@@ -34,7 +34,7 @@ from .models import (
     StatusAward,
     StatusState,
 )
-from .models.rounds import roman
+from .models.rounds import attach_public_counts, roman
 from .status_check import StatusCheckForm
 
 with_coordinators = Prefetch(
@@ -376,10 +376,9 @@ PUBLISHED_RESULTS = Q(results__application__cluster__published=True)
 
 
 def round_list(request):
-    rounds = (
+    rounds = attach_public_counts(
         Round.objects.select_related("organiser")
         .prefetch_related("organiser__names")
-        .with_public_counts()
         .order_by("-year", F("number").desc(nulls_last=True), "name")
     )
     missing = [roman(number) for number in Round.objects.missing_numbers()]
@@ -390,8 +389,7 @@ def round_list(request):
 
 def round_detail(request, slug):
     round_ = get_object_or_404(
-        Round.objects.select_related("organiser", "co_organiser")
-        .prefetch_related(
+        Round.objects.select_related("organiser", "co_organiser").prefetch_related(
             "organiser__names",
             "co_organiser__names",
             Prefetch(
@@ -417,10 +415,10 @@ def round_detail(request, slug):
                 .order_by("rank"),
                 to_attr="ranked_applications",
             ),
-        )
-        .with_public_counts(),
+        ),
         slug=slug,
     )
+    attach_public_counts([round_])
     on = today()
     award_rows, estimated = round_award_rows(round_, on)
     return render(

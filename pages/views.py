@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from clusters import tilemap
 from clusters.models import Cluster, ReportedStatusCount, Round, Specialisation, StatusAward
-from clusters.models.rounds import roman
+from clusters.models.rounds import attach_public_counts, roman
 from core.addresses import slug_address
 from core.dates import today
 from core.display import COOKIE_MAX_AGE, SWITCHES, is_on
@@ -33,14 +33,14 @@ HOME_EVENTS = 4
 
 
 def latest_round():
-    return (
+    latest = (
         Round.objects.select_related("organiser")
         .prefetch_related("organiser__names")
-        .with_public_counts()
         # nulls_last: PostgreSQL and SQLite disagree on where NULLs go otherwise.
         .order_by("-year", F("results_date").desc(nulls_last=True), "-pk")
         .first()
     )
+    return attach_public_counts([latest])[0] if latest else None
 
 
 def award_items(round_):

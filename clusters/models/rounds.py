@@ -4,8 +4,7 @@ import datetime
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,12 +15,37 @@ from core.language import EnglishNamed
 from core.models import NaturalKeyQuerySet
 
 from .applications import Application, StageResult
+from .awards import StatusAward
 
 
-def _count_per_round(rows):
-    """How many of `rows` (a queryset with a `round` foreign key) are of the outer round."""
-    counted = rows.filter(round=OuterRef("pk")).order_by().values("round").annotate(n=Count("*"))
-    return Coalesce(Subquery(counted.values("n"), output_field=models.IntegerField()), 0)
+def attach_public_counts(rounds, now=None):
+    """Set on each of `rounds` what the public pages count: `applications_recorded` of
+    published clusters once the round's results are published, `awards_recorded` of
+    published clusters and awards. An unpublished cluster is in no public count.
+
+    One grouped query each for all the rounds: joined to the rounds in one query, a
+    round's applications and awards made rows of every pair of them, and a subquery
+    per round made PostgreSQL read every cluster for each round.
+    """
+    now = now or timezone.now()
+    rounds = list(rounds)
+    published = [r.pk for r in rounds if r.results_published_at and r.results_published_at <= now]
+    applications = _counts_by_round(
+        Application.objects.filter(round__in=published, cluster__published=True)
+    )
+    awards = _counts_by_round(
+        StatusAward.objects.published(now).filter(
+            round__in=[r.pk for r in rounds], cluster__published=True
+        )
+    )
+    for round_ in rounds:
+        round_.applications_recorded = applications.get(round_.pk, 0)
+        round_.awards_recorded = awards.get(round_.pk, 0)
+    return rounds
+
+
+def _counts_by_round(rows):
+    return dict(rows.order_by().values("round").annotate(n=Count("*")).values_list("round", "n"))
 
 
 class RoundQuerySet(NaturalKeyQuerySet):
@@ -35,30 +59,6 @@ class RoundQuerySet(NaturalKeyQuerySet):
         return self.filter(results_published_at__gt=now).aggregate(
             next=models.Min("results_published_at")
         )["next"]
-
-    def with_public_counts(self, now=None):
-        """Annotate what the public pages count: `applications_recorded` of published
-        clusters once the round's results are published, `awards_recorded` of published
-        clusters and awards. An unpublished cluster is in no public count.
-
-        A subquery each: joined in one query, a round's applications and awards made
-        rows of every pair of them (10 000 awards and applications: 10^8 rows).
-        """
-        now = now or timezone.now()
-        applications = self.model._meta.get_field("applications").related_model
-        awards = self.model._meta.get_field("status_awards").related_model
-        return self.annotate(
-            applications_recorded=Case(
-                When(
-                    results_published_at__lte=now,
-                    then=_count_per_round(applications.objects.filter(cluster__published=True)),
-                ),
-                default=Value(0),
-            ),
-            awards_recorded=_count_per_round(
-                awards.objects.published(now).filter(cluster__published=True)
-            ),
-        )
 
     def missing_numbers(self):
         """Numbers of competition rounds before the last recorded one that the registry lacks."""
