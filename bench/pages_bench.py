@@ -229,7 +229,8 @@ def load(port, url, *, requests, seconds, concurrency=CONCURRENCY):
     }
 
 
-DOWNLOADS = ["/klastry/export.csv", "/klastry/export.json", "/sitemap.xml"]
+# The sitemap is an index; its clusters file is the one that grows with the registry.
+DOWNLOADS = ["/klastry/export.csv", "/klastry/export.json", "/sitemap.xml", "/sitemap-clusters.xml"]
 
 
 # Read of each download: its first byte is the figure; the whole of a 100 000-cluster

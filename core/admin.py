@@ -278,28 +278,28 @@ class RegistryAdmin(PolishAdminMixin, SimpleHistoryAdmin):
         The form only shows the version and carries the version the record was at
         when the page was opened (VersionedForm): what is restored is the version.
         """
-        obj = self.get_object(request, unquote(object_id))
         extra_context = {
             "related_kinds": self.related_kinds(),
-            "version_title": polish_title(
-                self.noun, "view_version" if self.revert_disabled(request, obj) else "revert"
-            ),
+            # simple-history reads the version and decides whether it may be restored
+            # (revert_disabled): the page picks its title by that, without a read of ours.
+            "view_version_title": polish_title(self.noun, "view_version"),
+            "revert_title": polish_title(self.noun, "revert"),
             **(extra_context or {}),
         }
         if request.method != "POST":
             return super().history_form_view(request, object_id, version_id, extra_context)
-        # simple-history hides the revert button from viewers but would still accept the POST.
-        if not self.has_change_history_permission(request, obj):
-            raise PermissionDenied
         version = get_object_or_404(
             self.model.history,
             **{self.opts.pk.attname: unquote(object_id), "history_id": version_id},
         )
         shown = version.instance
         shown._state.adding = False
+        # simple-history hides the revert button from viewers but would still accept the POST.
+        if not self.has_change_history_permission(request, shown):
+            raise PermissionDenied
         # One transaction, as for the change form: the version check locks the row.
         with transaction.atomic(using=router.db_for_write(self.model)):
-            form = self.get_form(request, obj)(request.POST, request.FILES, instance=shown)
+            form = self.get_form(request, shown)(request.POST, request.FILES, instance=shown)
             if not form.is_valid():
                 # simple-history shows the page again with the form's errors; the same
                 # form is invalid there too, so it saves nothing.

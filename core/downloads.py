@@ -8,16 +8,15 @@ counters of the data it shows (as the page cache's, core/pagecache.py), and the
 next request for it streams them from there until the data change.
 """
 
-import hashlib
 from itertools import islice
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import prefetch_related_objects
 from django.http import StreamingHttpResponse
-from django.utils import timezone, translation
+from django.utils import translation
 
-from .pagecache import all_families, cache_seconds, family_key, page_versions
+from .pagecache import all_families, cache_seconds, family_key, page_key
 
 # A part of a file kept in the cache: big enough to be few, small to hold in memory.
 PART_BYTES = 512 * 1024
@@ -31,18 +30,6 @@ class DownloadResponse(StreamingHttpResponse):
         if not hasattr(self, "_whole"):
             self._whole = b"".join(self.streaming_content)
         return self._whole
-
-
-def _key(request, families):
-    parts = [
-        page_versions([family_key(name) for name in (families or all_families())]),
-        # Statuses in a file are those of a day: a file is good for the day it was written.
-        timezone.localdate().isoformat(),
-        request.scheme,
-        request.get_host(),
-        request.get_full_path(),
-    ]
-    return "kkk-download:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _cached_parts(key):
@@ -93,7 +80,7 @@ def _in_language(chunks, language):
     return written
 
 
-def download(request, chunks, *, content_type, disposition, families=None):
+def download(request, chunks, *, content_type, disposition=None, families=None):
     """A streamed response of `chunks()` (str or bytes), kept in the cache between changes.
 
     `families`: what the file shows (default: every family of registry data).
@@ -103,7 +90,8 @@ def download(request, chunks, *, content_type, disposition, families=None):
     if not seconds:
         stream = chunks()
     else:
-        key = _key(request, families)
+        keys = [family_key(name) for name in (families or all_families())]
+        key = page_key(request, keys, kind="kkk-download", display=False)
         keys = _cached_parts(key)
         stream = (
             _from_cache(keys)
@@ -111,7 +99,8 @@ def download(request, chunks, *, content_type, disposition, families=None):
             else _written_and_kept(key, chunks(), cache_seconds(seconds))
         )
     response = DownloadResponse(stream, content_type=content_type)
-    response["Content-Disposition"] = disposition
+    if disposition:
+        response["Content-Disposition"] = disposition
     return response
 
 

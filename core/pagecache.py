@@ -49,7 +49,7 @@ from .display import display_classes
 
 _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _PLACEHOLDER = b"\x00csrf-token\x00"
-# Headers of a view's own that a page served from the cache keeps (the sitemap's).
+# Headers of a view's own that a page served from the cache keeps.
 _KEPT_HEADERS = ("X-Robots-Tag", "Last-Modified")
 
 
@@ -298,18 +298,22 @@ def page_versions(keys):
     return " ".join(f"{name}={found.get(name, 0)}" for name in keys)
 
 
-def page_key(request, keys):
+def page_key(request, keys, *, kind="kkk-page", display=True):
+    """The cache key of what `request` gets while the counters of `keys` are unchanged.
+
+    `display=False` for files, which the display-preference cookies do not change.
+    """
     parts = [
         page_versions(keys),
         # Statuses begin and lapse at midnight: a page is only good for the day it shows.
         timezone.localdate().isoformat(),
         get_language(),
-        display_classes(request),
+        display_classes(request) if display else "",
         request.scheme,
         request.get_host(),
         request.get_full_path(),
     ]
-    return "kkk-page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"{kind}:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def cached_public_page(view, *, families=None, records=None):

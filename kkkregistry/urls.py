@@ -1,13 +1,11 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.utils.translation import pgettext_lazy
 from django.views.generic import RedirectView
 
-from core.pagecache import cached_public_page
-from pages.sitemaps import SITEMAPS
+from pages.sitemaps import sitemap_index, sitemap_section
 from pages.views import former_english_address
 
 # Inside the admin a refusal keeps the admin's layout and says why.
@@ -27,8 +25,9 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("dane/", include("api.data_urls")),
     # One sitemap for both languages: each entry lists its Polish and English address.
-    # Kept in the page cache until the data change (it is long to write for a big registry).
-    path("sitemap.xml", cached_public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    # An index of files of each section, streamed and kept in the cache (pages/sitemaps.py).
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
     # Where browsers look for an icon on pages that name none (the admin, files).
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
 ]

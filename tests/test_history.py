@@ -5,6 +5,8 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clusters.models import ClusterFormerName, ExpertScore, Representation, StatusAward
@@ -264,3 +266,18 @@ def test_a_version_page_shows_and_restores_the_specialisations_of_that_version(e
     assert "przywraca też te wiersze w ówczesnym stanie: Dawne nazwy" in page.content.decode()
     assert editor.post(url, form_data(page)).status_code == 302
     assert list(cluster.specialisations.all()) == [old]
+
+
+def test_a_version_page_reads_the_version_and_not_the_record_again(editor):
+    cluster = ClusterFactory(name="Polski Klaster Budowlany")
+    url = reverse(
+        "admin:clusters_cluster_simple_history", args=[cluster.pk, cluster.history.latest().pk]
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = editor.get(url)
+    assert page.status_code == 200
+    record_reads = [q["sql"] for q in queries if 'FROM "clusters_cluster" WHERE' in q["sql"]]
+    assert record_reads == []
+    # The breadcrumbs name the version's action in Polish, chosen by the version's permission.
+    words = " ".join(page.content.decode().split())
+    assert "Historia</a> &rsaquo; Przywróć klaster </div>" in words

@@ -192,16 +192,16 @@ def test_every_row_of_the_clusters_family_is_one_cluster_s_own():
 
 def test_the_sitemap_is_kept_until_a_cluster_is_added(client, registry, sitemap_robots):
     first, second, _event = registry
-    assert f"/klastry/{first.slug}/" in served(client, "/sitemap.xml")
+    assert f"/klastry/{first.slug}/" in served(client, "/sitemap-clusters.xml")
     Cluster.objects.filter(pk=first.pk).update(slug="po-cichu")
-    assert f"/klastry/{first.slug}/" in served(client, "/sitemap.xml")
+    assert f"/klastry/{first.slug}/" in served(client, "/sitemap-clusters.xml")
     added = ClusterFactory(name="Klaster Dodany")
-    sitemap = served(client, "/sitemap.xml")
+    sitemap = served(client, "/sitemap-clusters.xml")
     assert f"/klastry/{added.slug}/" in sitemap and "/klastry/po-cichu/" in sitemap
     # Served from the cache, it keeps the header the sitemap view gives it.
-    assert client.get("/sitemap.xml")["X-Robots-Tag"] == sitemap_robots
+    assert client.get("/sitemap-clusters.xml")["X-Robots-Tag"] == sitemap_robots
 
 
 @pytest.fixture
 def sitemap_robots(client):
-    return client.get("/sitemap.xml")["X-Robots-Tag"]
+    return client.get("/sitemap-clusters.xml")["X-Robots-Tag"]

@@ -15,6 +15,37 @@ from core.language import EnglishNamed
 from core.models import NaturalKeyQuerySet
 
 from .applications import Application, StageResult
+from .awards import StatusAward
+
+
+def attach_public_counts(rounds, now=None):
+    """Set on each of `rounds` what the public pages count: `applications_recorded` of
+    published clusters once the round's results are published, `awards_recorded` of
+    published clusters and awards. An unpublished cluster is in no public count.
+
+    One grouped query each for all the rounds: joined to the rounds in one query, a
+    round's applications and awards made rows of every pair of them, and a subquery
+    per round made PostgreSQL read every cluster for each round.
+    """
+    now = now or timezone.now()
+    rounds = list(rounds)
+    published = [r.pk for r in rounds if r.results_published_at and r.results_published_at <= now]
+    applications = _counts_by_round(
+        Application.objects.filter(round__in=published, cluster__published=True)
+    )
+    awards = _counts_by_round(
+        StatusAward.objects.published(now).filter(
+            round__in=[r.pk for r in rounds], cluster__published=True
+        )
+    )
+    for round_ in rounds:
+        round_.applications_recorded = applications.get(round_.pk, 0)
+        round_.awards_recorded = awards.get(round_.pk, 0)
+    return rounds
+
+
+def _counts_by_round(rows):
+    return dict(rows.order_by().values("round").annotate(n=Count("*")).values_list("round", "n"))
 
 
 class RoundQuerySet(NaturalKeyQuerySet):
@@ -28,23 +59,6 @@ class RoundQuerySet(NaturalKeyQuerySet):
         return self.filter(results_published_at__gt=now).aggregate(
             next=models.Min("results_published_at")
         )["next"]
-
-    def with_public_counts(self, now=None):
-        """Annotate what the public pages count: `applications_recorded` of published
-        clusters once the round's results are published, `awards_recorded` of published
-        clusters and awards. An unpublished cluster is in no public count."""
-        now = now or timezone.now()
-        public_award = Q(status_awards__cluster__published=True) & (
-            Q(status_awards__awaits_publication=False) | Q(status_awards__published_at__lte=now)
-        )
-        return self.annotate(
-            applications_recorded=Count(
-                "applications",
-                filter=Q(results_published_at__lte=now, applications__cluster__published=True),
-                distinct=True,
-            ),
-            awards_recorded=Count("status_awards", filter=public_award, distinct=True),
-        )
 
     def missing_numbers(self):
         """Numbers of competition rounds before the last recorded one that the registry lacks."""

@@ -337,6 +337,7 @@ PAGES = [
     "/wydarzenia/kalendarz.ics",
     "/deklaracja-dostepnosci/",
     "/sitemap.xml",
+    "/sitemap-clusters.xml",
 ]
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.template.loader import render_to_string
 
 from tests.factories import ClusterFactory, EventFactory
+from tests.sitemaps import whole_sitemap
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def test_sitemap_lists_public_pages_in_both_languages(client):
     ClusterFactory(name="Klaster Mapowy")
     ClusterFactory(name="Klaster Ukryty", published=False)
     EventFactory(title="Gala Mapowa")
-    body = client.get("/sitemap.xml").content.decode()
+    body = whole_sitemap(client)
     assert "/klastry/klaster-mapowy/</loc>" in body
     assert "/en/clusters/klaster-mapowy/" in body
     assert "gala-mapowa" in body

@@ -15,6 +15,7 @@ from django.utils import translation
 
 from clusters import models as cm
 from events import models as em
+from pages.sitemaps import SECTIONS
 from tests.factories import (
     ApplicationFactory,
     ClusterFactory,
@@ -125,6 +126,8 @@ def public_urls(cluster, round_, conference, panel):
     yield reverse("clusters:export-excel-csv") + "?status=all"
     yield reverse("events:calendar")
     yield reverse("sitemap")
+    for section in SECTIONS:
+        yield reverse("sitemap-section", kwargs={"section": section})
 
 
 def walk(client, urls):

@@ -146,8 +146,10 @@ def test_public_pages_answer_under_concurrent_load_while_10000_rows_import(tmp_p
             stderr=subprocess.PIPE,
         )
         wait_until_serving(base, gunicorn)
-        with urllib.request.urlopen(base + "/sitemap.xml", timeout=10) as response:
-            sitemap = response.read().decode()
+        sitemap = ""
+        for section in ("clusters", "events"):
+            with urllib.request.urlopen(f"{base}/sitemap-{section}.xml", timeout=10) as response:
+                sitemap += response.read().decode()
         details = [
             url.removeprefix(f"http://127.0.0.1:{port}")
             for url in re.findall(r"<loc>([^<]+)</loc>", sitemap)
