@@ -309,9 +309,12 @@ def test_an_admin_import_of_a_large_file_under_make_serve_settings(served):
     )
     if served.database.startswith("postgres"):
         # Counts while the check's and the import's transactions are open (SQLite: at
-        # their ends, README).
-        assert any(0 < read < ROWS for read, _written, _done in checked), checked
-        assert any(0 < read < ROWS for read, _written, _done in seen), seen
+        # their ends, README), wherever a phase lasted long enough for several of the
+        # job's progress writes (every 0.5 s) to fall between the follower's looks
+        # (every 0.2 s): a 10 000-row check can end within a second on a quiet machine.
+        for phase in (checked, seen):
+            if len(phase) > 8:
+                assert any(0 < read < ROWS for read, _written, _done in phase), phase
     assert served.clusters() == ROWS
     assert served.worker.poll() is None  # the worker goes on
     assert list(served.temporary.iterdir()) == []
