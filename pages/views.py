@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from clusters import tilemap
 from clusters.models import Cluster, ReportedStatusCount, Round, Specialisation, StatusAward
 from clusters.models.rounds import attach_public_counts, roman
+from clusters.views import ROUND_AWARDS_PER_PAGE
 from core.addresses import slug_address
 from core.dates import today
 from core.display import COOKIE_MAX_AGE, SWITCHES, is_on
@@ -30,6 +31,9 @@ from .models import AccessibilityStatement, InaccessibleContent
 # The chart starts with the first full year of the programme's statuses.
 FIRST_CHART_YEAR = 2015
 HOME_EVENTS = 4
+# The latest round's awards the home page lists: a real round has 8 to 60; the rest are
+# on the round page, a page of as many at a time.
+HOME_AWARDS = ROUND_AWARDS_PER_PAGE
 
 
 def latest_round():
@@ -44,7 +48,8 @@ def latest_round():
 
 
 def award_items(round_):
-    """The <li> of each public award of `round_` to a published cluster, in name order.
+    """The <li> of the first HOME_AWARDS public awards of `round_` to published clusters,
+    in name order.
 
     Written in Python from bare rows: a round of 10 000 awards spent seconds in model
     instances, reverse() and the template loop, for the same HTML.
@@ -58,7 +63,7 @@ def award_items(round_):
         StatusAward.objects.published()
         .filter(round=round_, cluster__published=True)
         .order_by("cluster__sort_key")
-        .values_list("cluster__slug", "cluster__name", "valid_until")
+        .values_list("cluster__slug", "cluster__name", "valid_until")[:HOME_AWARDS]
     )
     items = []
     for slug, name, until in rows:
@@ -120,6 +125,7 @@ def home(request):
             "missing_rounds": [roman(number) for number in Round.objects.missing_numbers()],
             "latest_round": (latest := latest_round()),
             "latest_awards": award_items(latest),
+            "latest_awards_more": latest is not None and latest.awards_recorded > HOME_AWARDS,
             "upcoming_events": events.upcoming(on).order_by("start_date")[:HOME_EVENTS],
             "recent_events": events.past(on).order_by("-start_date")[:HOME_EVENTS],
         },

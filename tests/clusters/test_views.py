@@ -366,3 +366,68 @@ def test_round_page_marks_estimated_years_only_when_a_date_is_estimated(client):
     assert "Estimated: the sources give only the year." in text(
         client.get("/en/rounds/runda-dokladna/")
     )
+
+
+def test_a_round_of_more_awards_than_a_page_lists_them_a_page_at_a_time(client):
+    round_ = RoundFactory(slug="runda-duza", number=4)
+    bulk_clusters(250, round_=round_, valid_from=D(2026, 1, 1), valid_until=D(2028, 1, 1))
+
+    def shown(page):
+        return [n for n in range(250) if f"Klaster Zbiorczy {n:04d}<" in page]
+
+    first = text(client.get("/en/rounds/runda-duza/"))
+    assert shown(first) == list(range(100))
+    assert "Clusters 1–100 of 250, in name order." in first
+    assert "Page 1 of 3" in first and '<a href="?page=2" rel="next">' in first
+    assert 'rel="prev"' not in first
+    second = text(client.get("/en/rounds/runda-duza/", {"page": 2}))
+    assert shown(second) == list(range(100, 200))
+    assert second.index("Klaster Zbiorczy 0100") < second.index("Klaster Zbiorczy 0199")
+    assert "Clusters 101–200 of 250, in name order." in second
+    assert '<a href="?page=1" rel="prev">' in second and '<a href="?page=3" rel="next">' in second
+    assert "<title>Runda" in second and "(page 2)" in second
+    assert shown(text(client.get("/en/rounds/runda-duza/", {"page": 3}))) == list(range(200, 250))
+    polish = text(client.get("/rundy/runda-duza/", {"page": 2}))
+    assert "Klastry 101–200 z 250, w kolejności nazw." in polish
+
+
+@pytest.mark.parametrize("page", ["4", "0", "x"])
+def test_a_round_page_past_the_end_or_not_a_number_is_a_404(client, page):
+    round_ = RoundFactory(slug="runda-duza", number=4)
+    bulk_clusters(150, round_=round_, valid_from=D(2026, 1, 1), valid_until=D(2028, 1, 1))
+    assert client.get("/rundy/runda-duza/", {"page": page}).status_code == 404
+
+
+def test_a_round_of_few_awards_has_no_page_navigation(client):
+    round_ = RoundFactory(slug="runda-mala", number=4)
+    bulk_clusters(100, round_=round_, valid_from=D(2026, 1, 1), valid_until=D(2028, 1, 1))
+    page = text(client.get("/en/rounds/runda-mala/"))
+    assert "Klaster Zbiorczy 0099" in page
+    assert "of 100, in name order" not in page and 'aria-label="Pages"' not in page
+
+
+def test_round_pages_issue_the_same_queries_whatever_the_page_and_awards(client):
+    round_ = RoundFactory(slug="runda-duza", number=4)
+    bulk_clusters(5, round_=round_, valid_from=D(2026, 1, 1), valid_until=D(2028, 1, 1))
+    with_five = count_queries(client, "/rundy/runda-duza/")
+    bulk_clusters(245, start=5, round_=round_, valid_from=D(2026, 1, 1), valid_until=D(2028, 1, 1))
+    assert count_queries(client, "/rundy/runda-duza/") == with_five
+    assert count_queries(client, "/rundy/runda-duza/?page=3") == with_five
+
+
+def test_home_lists_the_latest_rounds_first_awards_and_links_to_them_all(client):
+    round_ = RoundFactory(slug="runda-duza", number=4, year=2026)
+    bulk_clusters(150, round_=round_, valid_from=D(2026, 1, 1), valid_until=D(2028, 1, 1))
+    page = text(client.get("/en/"))
+    assert "Klaster Zbiorczy 0099<" in page and "Klaster Zbiorczy 0100<" not in page
+    assert (
+        '<a href="/en/rounds/runda-duza/">All 150 clusters awarded status in this round</a>' in page
+    )
+    assert "Pełna lista: 150 klastrów ze statusem z tej rundy" in text(client.get("/"))
+
+
+def test_home_lists_all_awards_of_a_round_of_a_page_or_fewer_without_the_link(client):
+    round_ = RoundFactory(slug="runda-mala", number=4, year=2026)
+    bulk_clusters(100, round_=round_, valid_from=D(2026, 1, 1), valid_until=D(2028, 1, 1))
+    page = text(client.get("/en/"))
+    assert "Klaster Zbiorczy 0099<" in page and "All 100 clusters" not in page
