@@ -258,7 +258,6 @@ def test_pages_without_parameters_ignore_any_they_are_given(client, some_registr
         urls = [
             reverse("pages:home"),
             reverse("clusters:round-list"),
-            reverse("clusters:round-detail", args=["runda-1"]),
             reverse("pages:accessibility"),
             reverse("sitemap"),
             cm.Cluster.objects.get().get_absolute_url(),
@@ -266,6 +265,17 @@ def test_pages_without_parameters_ignore_any_they_are_given(client, some_registr
         ]
     for url, value in itertools.product(urls, NASTY):
         assert get(client, url, {"q": value, "page": value, value[:50]: value}).status_code == 200
+
+
+def test_the_round_page_survives_nasty_values_and_ignores_what_it_does_not_take(
+    client, some_registry
+):
+    with translation.override("pl"):
+        url = reverse("clusters:round-detail", args=["runda-1"])
+    for value in NASTY:
+        # Its results come a page at a time: a page that is no page is not found, as on the list.
+        assert get(client, url, {"page": value}).status_code in {200, 404}
+        assert get(client, url, {"q": value, value[:50]: value}).status_code == 200
 
 
 def test_detail_pages_answer_404_for_any_unknown_address(client, some_registry):
