@@ -297,6 +297,41 @@ def test_a_job_runs_once_however_often_it_is_started(editor):
     assert not Cluster.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("waiting", "start", "work", "message"),
+    [
+        (
+            ImportJob.State.CHECKING,
+            "run_check",
+            "_check",
+            "Sprawdzanie pliku przerwał błąd serwera.",
+        ),
+        (
+            ImportJob.State.QUEUED,
+            "run_job",
+            "_run",
+            "Import przerwał błąd serwera; niczego nie zapisano.",
+        ),
+    ],
+)
+def test_a_server_error_fails_the_job_in_polish_and_reaches_the_task(
+    monkeypatch, english, waiting, start, work, message
+):
+    job = ImportJob.objects.create(
+        kind="clusters", file_name="klastry.csv", file_hash="0" * 64, upload=b"x", state=waiting
+    )
+
+    def broken(job):
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(jobs, work, broken)
+    with pytest.raises(ZeroDivisionError):
+        getattr(jobs, start)(job.pk, "task-1")
+    job.refresh_from_db()
+    assert (job.state, job.message, job.upload) == (ImportJob.State.FAILED, message, None)
+    assert job.task_result_id == "task-1" and job.started_at is not None
+
+
 @pytest.fixture
 def row_checks(monkeypatch):
     """Counts the clusters' row checks (fields, clean(), unique name and slug) as they run."""
