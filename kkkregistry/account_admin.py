@@ -18,9 +18,22 @@ register_nouns(
 )
 
 
-class RegistryUserAdmin(PolishAdminMixin, UserAdmin):
+class WithoutHistoryPermissions:
+    """Permission pickers without the history models' ("historical klaster | Can add
+    historical cluster", four a model): history is written by the records themselves
+    and simple-history asks for the records' permissions, so these grant nothing
+    (the roles leave them out too, kkkregistry/roles.py)."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in ("permissions", "user_permissions"):
+            field.queryset = field.queryset.exclude(content_type__model__startswith="historical")
+        return field
+
+
+class RegistryUserAdmin(PolishAdminMixin, WithoutHistoryPermissions, UserAdmin):
     pass
 
 
-class RegistryGroupAdmin(PolishAdminMixin, GroupAdmin):
+class RegistryGroupAdmin(PolishAdminMixin, WithoutHistoryPermissions, GroupAdmin):
     pass

@@ -9,6 +9,8 @@ downloads are (core/downloads.py). Django's own sitemap view builds every entry 
 a section as objects before writing a byte, and puts at most 50 000 in one file.
 """
 
+from functools import partial
+
 from django.conf import settings
 from django.db.models import Max
 from django.http import Http404
@@ -18,13 +20,15 @@ from django.utils.html import escape
 
 from clusters.models import Cluster, Round
 from core.addresses import slug_address
-from core.downloads import download
+from core.downloads import download, lines
 from events.models import Event
 
 # Pages a file lists: each is two addresses, 40 000 of the protocol's 50 000.
 FILE_PAGES = 20_000
 # Rows read from the database at a time.
 CHUNK = 2_000
+# Characters of entries sent at a time.
+CHUNK_CHARS = 64 * 1024
 # As Django's sitemap view: a sitemap is for crawlers, not a page to show in results.
 ROBOTS = "noindex, noodp, noarchive"
 URLSET = (
@@ -106,32 +110,19 @@ def _site(request):
     return escape(f"{request.scheme}://{request.get_host()}")
 
 
-def _entries(site, pages):
-    """The <url> entries of `pages`, as Django's sitemap.xml template writes them."""
-    default = settings.LANGUAGE_CODE
-    for paths, lastmod, priority in pages:
-        about = (f"<lastmod>{lastmod}</lastmod>" if lastmod else "") + (
-            f"<priority>{priority}</priority>" if priority else ""
-        )
-        alternates = "".join(
-            f'<xhtml:link rel="alternate" hreflang="{language}" href="{site}{path}"/>'
-            for language, path in [*paths.items(), ("x-default", paths[default])]
-        )
-        yield "".join(
-            f"<url><loc>{site}{path}</loc>{about}{alternates}</url>" for path in paths.values()
-        )
-
-
-def _chunked(parts, size=64 * 1024):
-    batch, length = [], 0
-    for part in parts:
-        batch.append(part)
-        length += len(part)
-        if length >= size:
-            yield "".join(batch)
-            batch, length = [], 0
-    if batch:
-        yield "".join(batch)
+def _page_entries(site, page):
+    """A page's <url> entries, one a language, as Django's sitemap.xml template writes them."""
+    paths, lastmod, priority = page
+    about = (f"<lastmod>{lastmod}</lastmod>" if lastmod else "") + (
+        f"<priority>{priority}</priority>" if priority else ""
+    )
+    alternates = "".join(
+        f'<xhtml:link rel="alternate" hreflang="{language}" href="{site}{path}"/>'
+        for language, path in [*paths.items(), ("x-default", paths[settings.LANGUAGE_CODE])]
+    )
+    return "".join(
+        f"<url><loc>{site}{path}</loc>{about}{alternates}</url>" for path in paths.values()
+    )
 
 
 def _xml(request, chunks):
@@ -176,7 +167,8 @@ def sitemap_section(request, section):
 
     def chunks():
         yield URLSET
-        yield from _chunked(_entries(site, SECTIONS[section].pages(first, first + FILE_PAGES)))
+        pages = SECTIONS[section].pages(first, first + FILE_PAGES)
+        yield from lines(pages, partial(_page_entries, site), chunk_chars=CHUNK_CHARS)
         yield "\n</urlset>\n"
 
     return _xml(request, chunks)

@@ -1,6 +1,7 @@
 """History shows every row of a record; restoring a version restores them all, or nothing."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -11,7 +12,7 @@ from django.urls import reverse
 
 from clusters.models import ClusterFormerName, ExpertScore, Representation, StatusAward
 from core.history import RestoreRefused, restore_version
-from kkkregistry.roles import EDITORS
+from kkkregistry.roles import EDITORS, VIEWERS
 from tests.admin_forms import form_data
 from tests.factories import (
     ApplicationFactory,
@@ -281,3 +282,46 @@ def test_a_version_page_reads_the_version_and_not_the_record_again(editor):
     # The breadcrumbs name the version's action in Polish, chosen by the version's permission.
     words = " ".join(page.content.decode().split())
     assert "Historia</a> &rsaquo; Przywróć klaster </div>" in words
+
+
+@pytest.mark.parametrize(
+    ("role", "language", "crumbs"),
+    [
+        (
+            EDITORS,
+            "pl",
+            "Strona główna › Klastry i konkursy › Klastry › Polski Klaster Budowlany › Historia"
+            " › Przywróć klaster",
+        ),
+        (
+            EDITORS,
+            "en",
+            "Home › Clusters and competitions › Clusters › Polski Klaster Budowlany › History"
+            " › Revert cluster",
+        ),
+        (
+            VIEWERS,
+            "en",
+            "Home › Clusters and competitions › Clusters › Polski Klaster Budowlany › History"
+            " › View cluster",
+        ),
+    ],
+)
+def test_a_version_pages_breadcrumbs_name_the_records_kind_not_its_history_model(
+    client, role, language, crumbs
+):
+    client.force_login(staff_in(role))
+    cluster = ClusterFactory(name="Polski Klaster Budowlany")
+    url = reverse(
+        "admin:clusters_cluster_simple_history", args=[cluster.pk, cluster.history.latest().pk]
+    )
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    breadcrumbs = re.search(r'<div class="breadcrumbs">(.*?)</div>', page, re.S).group(1)
+    assert " ".join(re.sub(r"<[^>]+>", "", breadcrumbs).split()) == crumbs.replace("›", "&rsaquo;")
+    assert re.findall(r'href="([^"]+)"', breadcrumbs) == [
+        reverse("admin:index"),
+        reverse("admin:app_list", args=["clusters"]),
+        reverse("admin:clusters_cluster_changelist"),
+        reverse("admin:clusters_cluster_change", args=[cluster.pk]),
+        "../",
+    ]

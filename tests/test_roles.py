@@ -220,3 +220,29 @@ def test_editors_keep_the_accessibility_statement_with_its_history(editor):
     assert stale.status_code == 200
     statement.refresh_from_db()
     assert statement.contact_person == "Jan Kowalski"
+
+
+def test_permission_pickers_offer_the_records_permissions_and_not_their_historys(admin_client):
+    user = staff_in(EDITORS)
+    history = Permission.objects.filter(content_type__model="historicalcluster")
+    assert history.count() == 4
+    for url, field in [
+        (
+            reverse("admin:auth_group_change", args=[Group.objects.get(name=EDITORS).pk]),
+            "permissions",
+        ),
+        (reverse("admin:auth_user_change", args=[user.pk]), "user_permissions"),
+    ]:
+        page = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="pl")
+        offered = page.context["adminform"].form.fields[field].queryset
+        assert offered.filter(codename="change_cluster").exists()
+        assert not offered.filter(pk__in=history).exists()
+        assert "historical" not in page.content.decode().lower()
+    # A group keeps what it had: its permissions were never history's.
+    group = Group.objects.get(name=EDITORS)
+    before = set(group.permissions.all())
+    page = admin_client.get(reverse("admin:auth_group_change", args=[group.pk]))
+    response = admin_client.post(
+        reverse("admin:auth_group_change", args=[group.pk]), form_data(page)
+    )
+    assert response.status_code == 302 and set(group.permissions.all()) == before

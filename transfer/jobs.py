@@ -14,8 +14,10 @@ import uuid
 from contextlib import contextmanager
 
 from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from core.pagecache import data_version
@@ -65,19 +67,14 @@ def check_upload(user, kind, file_name, data):
 
 def run_check(job_id, task_result_id=""):
     """Check a kept upload once (a dry run) and keep its preview; messages in Polish."""
-    now = timezone.now()
-    claimed = ImportJob.objects.filter(
-        pk=job_id, state=ImportJob.State.CHECKING, started_at=None
-    ).update(started_at=now, heartbeat_at=now, task_result_id=task_result_id)
-    if not claimed:
-        return  # checked already, or by another worker
-    job = ImportJob.objects.get(pk=job_id)
-    with translation.override("pl"):
-        try:
-            _check(job)
-        except Exception:
-            _finish(job, ImportJob.State.FAILED, _("The check stopped on a server error."))
-            raise
+    # A check keeps the state CHECKING: its start tells a claimed one from a waiting one.
+    _claim_and_run(
+        job_id,
+        task_result_id,
+        Q(state=ImportJob.State.CHECKING, started_at=None),
+        _check,
+        failure=_lazy("The check stopped on a server error."),
+    )
 
 
 def _check(job):
@@ -190,21 +187,32 @@ def enqueue(job, check=False):
 
 def run_job(job_id, task_result_id=""):
     """Run a queued job once; its messages are kept in Polish, the site's language."""
-    now = timezone.now()
-    claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
+    _claim_and_run(
+        job_id,
+        task_result_id,
+        Q(state=ImportJob.State.QUEUED),
+        _run,
+        failure=_lazy("The import stopped on a server error."),
         state=ImportJob.State.RUNNING,
-        started_at=now,
-        heartbeat_at=now,
-        task_result_id=task_result_id,
     )
-    if not claimed:
-        return  # run already, or by another worker
+
+
+def _claim_and_run(job_id, task_result_id, waiting, work, *, failure, **claimed):
+    """`work(job)` in Polish, once: only for the worker whose update claims the job
+    while it is `waiting`, writing `claimed` with the start. An unexpected error fails
+    the job with `failure` and is raised again, for the task's own record."""
+    now = timezone.now()
+    taken = ImportJob.objects.filter(waiting, pk=job_id).update(
+        started_at=now, heartbeat_at=now, task_result_id=task_result_id, **claimed
+    )
+    if not taken:
+        return  # done already, or by another worker
     job = ImportJob.objects.get(pk=job_id)
     with translation.override("pl"):
         try:
-            _run(job)
+            work(job)
         except Exception:
-            _finish(job, ImportJob.State.FAILED, _("The import stopped on a server error."))
+            _finish(job, ImportJob.State.FAILED, str(failure))
             raise
 
 

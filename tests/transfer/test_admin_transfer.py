@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from clusters.models import Cluster
-from kkkregistry.roles import EDITORS, VIEWERS
+from kkkregistry.roles import VIEWERS
 from tests.factories import ClusterFactory, staff_in
+from tests.transfer.uploads import upload
 from transfer.models import ImportJob
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -20,30 +21,9 @@ EXPORT = reverse("admin:clusters_cluster_export")
 
 
 @pytest.fixture
-def editor_user():
-    return staff_in(EDITORS)
-
-
-@pytest.fixture
-def editor(client, editor_user):
-    client.force_login(editor_user)
-    return client
-
-
-@pytest.fixture
 def viewer(client):
     client.force_login(staff_in(VIEWERS))
     return client
-
-
-def upload(client, name, data):
-    """The upload, followed to its job's page (the tests' task backend checks it at once)."""
-    return client.post(
-        IMPORT,
-        {"resource": "0", "format": "0", "import_file": _file(name, data)},
-        HTTP_ACCEPT_LANGUAGE="en",
-        follow=True,
-    )
 
 
 def confirm(client, preview):
@@ -54,12 +34,6 @@ def confirm(client, preview):
     )
 
 
-def _file(name, data):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(name, data, content_type="text/csv")
-
-
 def test_anonymous_visitors_get_nothing_from_import_or_export(client):
     for url in (IMPORT, EXPORT, reverse("admin:clusters_cluster_import_template", args=["csv"])):
         response = client.get(url)
@@ -68,7 +42,7 @@ def test_anonymous_visitors_get_nothing_from_import_or_export(client):
 
 def test_a_viewer_may_export_but_not_import(viewer):
     assert viewer.get(IMPORT).status_code == 403
-    assert viewer.post(IMPORT, {"import_file": _file("a.csv", b"Nazwa\nX\n")}).status_code == 403
+    assert upload(viewer, b"Nazwa\nX\n", name="a.csv").status_code == 403
     assert (
         viewer.get(reverse("admin:clusters_cluster_import_template", args=["csv"])).status_code
         == 403
@@ -79,7 +53,7 @@ def test_a_viewer_may_export_but_not_import(viewer):
 
 
 def test_an_editor_imports_a_windows_1250_file_after_a_preview(editor, editor_user):
-    preview = upload(editor, "klastry.csv", SAMPLE.read_bytes())
+    preview = upload(editor, SAMPLE.read_bytes(), follow=True)
     assert preview.status_code == 200
     page = preview.content.decode()
     assert "New: 2, updated: 0, unchanged: 0, invalid: 0." in page
@@ -92,7 +66,7 @@ def test_an_editor_imports_a_windows_1250_file_after_a_preview(editor, editor_us
 
 def test_the_preview_checks_every_row_but_keeps_and_shows_only_the_first_hundred(editor):
     lines = ["Nazwa;Miejscowość"] + [f"Klaster Podglądu {n:03};Opole" for n in range(250)]
-    preview = upload(editor, "duzy.csv", "\n".join(lines).encode("cp1250"))
+    preview = upload(editor, "\n".join(lines).encode("cp1250"), name="duzy.csv", follow=True)
     page = preview.content.decode()
     assert "New: 250, updated: 0, unchanged: 0, invalid: 0." in page
     assert "Showing the first 100 of 250 rows." in page
@@ -105,7 +79,7 @@ def test_the_preview_checks_every_row_but_keeps_and_shows_only_the_first_hundred
 
 def test_errors_name_the_spreadsheet_row_column_and_value_and_nothing_is_written(editor):
     data = "Nazwa;Rok założenia\nKlaster Dobry;2010\nKlaster Zły;dwa tysiące\n".encode("cp1250")
-    response = upload(editor, "zle.csv", data)
+    response = upload(editor, data, name="zle.csv", follow=True)
     page = response.content.decode()
     assert "The file was not imported" in page
     assert "<td>3</td><td>Rok założenia</td><td>dwa tysiące</td>" in page
@@ -123,7 +97,7 @@ def test_errors_name_the_spreadsheet_row_column_and_value_and_nothing_is_written
     ],
 )
 def test_unreadable_files_get_a_clear_message_not_a_server_error(editor, data, message):
-    response = upload(editor, "plik.csv", data)
+    response = upload(editor, data, name="plik.csv", follow=True)
     # On the import form at once: no job is made for a file whose headers are unreadable.
     assert response.status_code == 200 and not response.redirect_chain
     assert message in response.content.decode()

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import OperationalError
 from django.test import override_settings
@@ -20,6 +19,7 @@ from clusters.models import Application, Cluster
 from clusters.resources import ClusterResource
 from kkkregistry.roles import EDITORS
 from tests.factories import ClusterFactory, RoundFactory, staff_in
+from tests.transfer.uploads import upload
 from transfer import jobs
 from transfer.jobs import fail_stale_jobs, queue_file, run_job
 from transfer.models import PREVIEW_KEPT_FOR, STALE_AFTER, ImportJob
@@ -32,20 +32,8 @@ REFUSED = "This import cannot be confirmed"
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-@pytest.fixture
-def editor(client):
-    client.force_login(staff_in(EDITORS))
-    return client
-
-
 def preview(client, data=None, url=IMPORT):
-    upload = SimpleUploadedFile("klastry.csv", data or SAMPLE.read_bytes(), content_type="text/csv")
-    response = client.post(
-        url,
-        {"resource": "0", "format": "0", "import_file": upload},
-        HTTP_ACCEPT_LANGUAGE="en",
-        follow=True,
-    )
+    response = upload(client, data or SAMPLE.read_bytes(), url=url, follow=True)
     # The upload's job page: the worker (immediate in tests) checked it; its confirm form.
     assert response.status_code == 200 and response.context["may_confirm"], response.content
     form = re.search(r'<form[^>]+id="confirm-import".*?</form>', response.content.decode(), re.S)
@@ -243,8 +231,7 @@ def run_worker():
 def test_the_worker_checks_the_upload_then_runs_the_confirmed_job(editor):
     from django_tasks_db.models import DBTaskResult
 
-    upload = SimpleUploadedFile("klastry.csv", SAMPLE.read_bytes(), content_type="text/csv")
-    response = editor.post(IMPORT, {"resource": "0", "format": "0", "import_file": upload})
+    response = upload(editor, SAMPLE.read_bytes())
     # The request only read the headers: the rows wait for the worker.
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response.url == job.admin_url()
@@ -295,6 +282,41 @@ def test_a_job_runs_once_however_often_it_is_started(editor):
     Cluster.objects.all().delete()
     run_job(job.pk)
     assert not Cluster.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("waiting", "start", "work", "message"),
+    [
+        (
+            ImportJob.State.CHECKING,
+            "run_check",
+            "_check",
+            "Sprawdzanie pliku przerwał błąd serwera.",
+        ),
+        (
+            ImportJob.State.QUEUED,
+            "run_job",
+            "_run",
+            "Import przerwał błąd serwera; niczego nie zapisano.",
+        ),
+    ],
+)
+def test_a_server_error_fails_the_job_in_polish_and_reaches_the_task(
+    monkeypatch, english, waiting, start, work, message
+):
+    job = ImportJob.objects.create(
+        kind="clusters", file_name="klastry.csv", file_hash="0" * 64, upload=b"x", state=waiting
+    )
+
+    def broken(job):
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(jobs, work, broken)
+    with pytest.raises(ZeroDivisionError):
+        getattr(jobs, start)(job.pk, "task-1")
+    job.refresh_from_db()
+    assert (job.state, job.message, job.upload) == (ImportJob.State.FAILED, message, None)
+    assert job.task_result_id == "task-1" and job.started_at is not None
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
@@ -18,37 +17,16 @@ from clusters.models import Cluster
 from kkkregistry import dashboard
 from kkkregistry.roles import EDITORS
 from tests.factories import staff_in
+from tests.transfer.uploads import upload
 from transfer import admin as transfer_admin
 from transfer import jobs
 from transfer.jobs import WorkerLost, fail_stale_jobs
 from transfer.models import PREVIEW_KEPT_FOR, STALE_AFTER, ImportJob
 
 pytestmark = pytest.mark.django_db
-IMPORT = reverse("admin:clusters_cluster_import")
 PROCESS = reverse("admin:clusters_cluster_process_import")
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 GOOD = "Nazwa;Miejscowość\nKlaster Jeden;Opole\nKlaster Dwa;Kielce\n".encode("cp1250")
-
-
-@pytest.fixture
-def editor_user():
-    return staff_in(EDITORS)
-
-
-@pytest.fixture
-def editor(client, editor_user):
-    client.force_login(editor_user)
-    return client
-
-
-def upload(client, data=GOOD, **extra):
-    file = SimpleUploadedFile("klastry.csv", data, content_type="text/csv")
-    return client.post(
-        IMPORT,
-        {"resource": "0", "format": "0", "import_file": file},
-        HTTP_ACCEPT_LANGUAGE="en",
-        **extra,
-    )
 
 
 def checking_job(user=None, **fields):
@@ -93,7 +71,7 @@ def test_a_file_with_headers_and_no_rows_is_refused_on_the_form(editor):
 
 def test_the_preview_keeps_only_json_and_shows_changes_against_the_registry(editor):
     Cluster.objects.create(name="Klaster Jeden", city="Radom")
-    response = upload(editor, follow=True)
+    response = upload(editor, GOOD, follow=True)
     job = response.context["job"]
     assert job.preview == {
         "totals": {"new": 1, "update": 1, "skip": 0, "invalid": 0},
@@ -112,7 +90,7 @@ def test_the_preview_keeps_only_json_and_shows_changes_against_the_registry(edit
 
 @override_settings(TASKS=DATABASE_TASKS)  # queued: nothing checks it in this test
 def test_a_preview_still_being_checked_cannot_be_confirmed(editor):
-    upload(editor)
+    upload(editor, GOOD)
     job = ImportJob.objects.get()
     assert job.state == ImportJob.State.CHECKING
     response = editor.post(PROCESS, {"import_file_name": job.token}, HTTP_ACCEPT_LANGUAGE="en")
@@ -123,7 +101,7 @@ def test_a_preview_still_being_checked_cannot_be_confirmed(editor):
 
 
 def test_another_editor_sees_the_preview_without_the_confirm_button(editor, client):
-    job = upload(editor, follow=True).context["job"]
+    job = upload(editor, GOOD, follow=True).context["job"]
     client.force_login(staff_in(EDITORS))
     page = client.get(job.admin_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "New: 2, updated: 0" in page
@@ -207,7 +185,7 @@ def test_pages_sweep_for_dead_jobs_only_when_they_show_one(editor, editor_user, 
 @pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DATABASE_TASKS)
 def test_a_check_runs_once_however_often_it_is_started(editor):
-    upload(editor)
+    upload(editor, GOOD)
     job = ImportJob.objects.get()
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     job.refresh_from_db()
@@ -220,7 +198,7 @@ def test_a_check_runs_once_however_often_it_is_started(editor):
 
 @override_settings(TASKS=DATABASE_TASKS)  # queued, and no worker takes it up
 def test_an_upload_no_worker_checked_in_time_is_discarded_by_the_next_upload(editor):
-    upload(editor)
+    upload(editor, GOOD)
     waiting = ImportJob.objects.get()
     ImportJob.objects.update(created_at=timezone.now() - PREVIEW_KEPT_FOR - timedelta(minutes=1))
     being_checked = checking_job(created_at=timezone.now() - PREVIEW_KEPT_FOR * 2)

@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from events.models import Event
+from tests.transfer.uploads import upload
 from transfer.service import import_file
 from transfer.spreadsheets import ImportFileError
 
@@ -55,14 +57,11 @@ def test_dotted_and_iso_dates_need_no_proof():
 
 
 def test_the_admin_check_shows_the_refusal_on_the_job_page(admin_client):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.urls import reverse
-
-    upload = SimpleUploadedFile("wydarzenia.csv", events_file("06/01/2022"))
-    response = admin_client.post(
-        reverse("admin:events_event_import"),
-        {"import_file": upload, "format": "0", "resource": "0"},
-        HTTP_ACCEPT_LANGUAGE="en",
+    response = upload(
+        admin_client,
+        events_file("06/01/2022"),
+        name="wydarzenia.csv",
+        url=reverse("admin:events_event_import"),
         follow=True,
     )
     # The dates are read by the worker's check: its job fails with the refusal, in Polish.
