@@ -217,9 +217,12 @@ def test_another_process_sees_a_running_jobs_progress(monkeypatch):
     worker.join()
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE and job.rows_read == rows
-    assert seen, "the job was never seen running"
     if connection.vendor == "postgresql":
         assert any(0 < read < rows for read in seen), seen
+    # SQLite's shared-cache test database locks the reader out for the whole import
+    # transaction: "running" shows only between the claim and the first write, a window
+    # a loaded machine's reader may miss (the test failed so once). The reads above
+    # must still never fail the page, and the job ends with every row.
 
 
 def run_worker():
