@@ -160,9 +160,25 @@ class IsTrue(Lookup):
         return f"{lhs} = 1", params
 
 
+class IsFalse(Lookup):
+    """`IsFalse(F("flag"), False)`: the flag is clear, written with no SQL parameter (see
+    IsTrue; cluster_unpublished_ids is a partial index on `"published" = 0`)."""
+
+    lookup_name = "is_false"
+
+    def as_sql(self, compiler, connection):
+        lhs, params = compiler.compile(self.lhs)
+        if connection.features.has_native_boolean_field:
+            return f"NOT {lhs}", params
+        return f"{lhs} = 0", params
+
+
 class ClusterQuerySet(NaturalKeyQuerySet):
     def published(self):
         return self.filter(IsTrue(F("published"), True))
+
+    def unpublished(self):
+        return self.filter(IsFalse(F("published"), False))
 
     def with_status_on(self, on=None):
         """Clusters holding KKK status on `on` (default today)."""
@@ -390,6 +406,10 @@ class Cluster(models.Model):
             # (3 ms for 100 000, against 13 ms along the wide index above) and those of a
             # voivodeship, which this one also gives in the list's order.
             models.Index(fields=["id"], condition=Q(published=True), name="cluster_published_ids"),
+            # The few unpublished ones, which public counts leave out (attach_public_counts).
+            models.Index(
+                fields=["id"], condition=Q(published=False), name="cluster_unpublished_ids"
+            ),
             models.Index(
                 fields=["voivodeship", "sort_key", "name"],
                 condition=Q(published=True),
