@@ -11,15 +11,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import DateFormat
-from django.utils.formats import date_format, get_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from core.addresses import slug_address
-from core.dates import today
+from core.dates import day_text, today
 from core.downloads import Lines, download, in_chunks, lines
 from core.language import in_page_language
 from core.pagecache import record_key
@@ -572,12 +570,8 @@ def round_award_rows(round_, rows, on):
     depends on its dates alone: worked out once for each set of dates.
     """
     address = slug_address("clusters:detail")
-    formatted, states = {}, {}
-
-    def day(value, format_name):
-        if (value, format_name) not in formatted:
-            formatted[value, format_name] = date_format(value, format_name)
-        return formatted[value, format_name]
+    states = {}
+    day = day_text
 
     html, estimated = [], False
     for slug, name, *dates in rows:
@@ -612,18 +606,13 @@ EVENT_LINE_FIELDS = ["slug", "title", "title_en", "start_date", "end_date", "cit
 def event_items(rows):
     """The `<li>` of each event of `rows` (EVENT_LINE_FIELDS), as events/_event_line.html
     writes it: a round of the generated registry has 800 events, and the template
-    included for each took most of its page's time (format_html half of what was left).
-    Each day is written once."""
+    included for each took most of its page's time (format_html half of what was left)."""
     address = slug_address("events:detail")
-    date_format_string = get_format("DATE_FORMAT")
     days = {}
 
     def day(value):
         if value not in days:
-            days[value] = (
-                f'<time datetime="{value:%Y-%m-%d}">'
-                f"{escape(DateFormat(value).format(date_format_string))}</time>"
-            )
+            days[value] = f'<time datetime="{value:%Y-%m-%d}">{escape(day_text(value))}</time>'
         return days[value]
 
     items = []

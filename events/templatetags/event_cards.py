@@ -8,11 +8,12 @@ card's text, and a model instance for each event and its parent half of what was
 from html import escape  # Django's own escape() is this behind a lazy-text wrapper
 
 from django import template
-from django.template.defaultfilters import capfirst, date
+from django.template.defaultfilters import capfirst
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from core.dates import day_text
 from core.language import in_page_language
 
 from ..models import Event
@@ -32,7 +33,7 @@ def event_cards(events):
 
     def day(value):
         if value not in days:
-            days[value] = f'<time datetime="{value:%Y-%m-%d}">{escape(date(value))}</time>'
+            days[value] = f'<time datetime="{value:%Y-%m-%d}">{escape(day_text(value))}</time>'
         return days[value]
 
     cards = []
