@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
@@ -570,8 +571,10 @@ def round_award_rows(round_, rows, on):
     depends on its dates alone: worked out once for each set of dates.
     """
     address = slug_address("clusters:detail")
-    states = {}
-    day = day_text
+    states, language = {}, get_language()
+
+    def day(value, format_name):
+        return day_text(value, format_name, language)
 
     html, estimated = [], False
     for slug, name, *dates in rows:
@@ -608,11 +611,12 @@ def event_items(rows):
     writes it: a round of the generated registry has 800 events, and the template
     included for each took most of its page's time (format_html half of what was left)."""
     address = slug_address("events:detail")
-    days = {}
+    language, days = get_language(), {}
 
     def day(value):
         if value not in days:
-            days[value] = f'<time datetime="{value:%Y-%m-%d}">{escape(day_text(value))}</time>'
+            text = escape(day_text(value, language=language))
+            days[value] = f'<time datetime="{value:%Y-%m-%d}">{text}</time>'
         return days[value]
 
     items = []

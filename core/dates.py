@@ -20,11 +20,12 @@ def add_years(day, years):
         return day.replace(year=day.year + years, day=28)
 
 
-def day_text(day, format_name="DATE_FORMAT"):
+def day_text(day, format_name="DATE_FORMAT", language=None):
     """`date_format(day, format_name)` in the active language (as the `date` filter writes
     it), worked out once a process: a day's text never changes, and pages listing
-    hundreds of events or awards spent much of their time formatting the same days."""
-    return _day_text(day, format_name, get_language())
+    hundreds of events or awards spent much of their time formatting the same days.
+    `language`: the active one, which a caller writing many days looks up once."""
+    return _day_text(day, format_name, language or get_language())
 
 
 @functools.lru_cache(maxsize=20_000)

@@ -88,3 +88,4 @@ def test_a_days_text_is_the_date_filters_in_each_language_whichever_came_first()
         polish = day_text(day)
     with translation.override("en"):
         assert day_text(day) != polish
+        assert day_text(day, language="pl") == polish

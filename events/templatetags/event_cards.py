@@ -11,7 +11,7 @@ from django import template
 from django.template.defaultfilters import capfirst
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from core.dates import day_text
 from core.language import in_page_language
@@ -29,11 +29,12 @@ def event_cards(events):
     address = reverse("events:detail", kwargs={"slug": "-"})
     part_of = escape(gettext("part of"))
     labels = dict(Event.Kind.choices)
-    kinds, days = {}, {}
+    kinds, days, language = {}, {}, get_language()
 
     def day(value):
         if value not in days:
-            days[value] = f'<time datetime="{value:%Y-%m-%d}">{escape(day_text(value))}</time>'
+            text = escape(day_text(value, language=language))
+            days[value] = f'<time datetime="{value:%Y-%m-%d}">{text}</time>'
         return days[value]
 
     cards = []
