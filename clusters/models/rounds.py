@@ -16,7 +16,7 @@ from core.models import NaturalKeyQuerySet
 
 from .applications import Application, StageResult
 from .awards import StatusAward
-from .clusters import Cluster
+from .clusters import OfPublishedCluster
 
 
 def attach_public_counts(rounds, now=None):
@@ -33,15 +33,16 @@ def attach_public_counts(rounds, now=None):
     """
     now = now or timezone.now()
     rounds = list(rounds)
-    unpublished = Cluster.objects.unpublished().values("pk")
     published = [r.pk for r in rounds if r.results_published_at and r.results_published_at <= now]
     applications = _counts_by_round(
-        Application.objects.filter(round__in=published).exclude(cluster__in=unpublished)
+        Application.objects.filter(round__in=published).filter(
+            OfPublishedCluster(F("cluster"), True)
+        )
     )
     awards = _counts_by_round(
         StatusAward.objects.published(now)
         .filter(round__in=[r.pk for r in rounds])
-        .exclude(cluster__in=unpublished)
+        .filter(OfPublishedCluster(F("cluster"), True))
     )
     for round_ in rounds:
         round_.applications_recorded = applications.get(round_.pk, 0)
