@@ -1,6 +1,7 @@
 import csv
 import json
 from dataclasses import dataclass
+from html import escape  # Django's own escape() is this behind a lazy-text wrapper
 from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage, Paginator
@@ -10,14 +11,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from core.addresses import slug_address
-from core.dates import today
+from core.dates import day_text, today
 from core.downloads import Lines, download, in_chunks, lines
 from core.language import in_page_language
 from core.pagecache import record_key
@@ -482,7 +483,6 @@ def round_detail(request, slug):
                     ),
                 ),
             ),
-            Prefetch("events", queryset=published_events().order_by("start_date")),
             # The ranking a closed round publishes with its results.
             Prefetch(
                 "applications",
@@ -520,6 +520,12 @@ def round_detail(request, slug):
             "estimated": estimated,
             "page_obj": page,
             "published": round_.results_are_published(),
+            "event_items": event_items(
+                published_events()
+                .filter(round=round_)
+                .order_by("start_date", "pk")
+                .values_list(*EVENT_LINE_FIELDS)
+            ),
             # A points column of dashes only says nothing was published: left out then.
             "shows_points": round_.publishes_points
             and any(
@@ -565,12 +571,10 @@ def round_award_rows(round_, rows, on):
     depends on its dates alone: worked out once for each set of dates.
     """
     address = slug_address("clusters:detail")
-    formatted, states = {}, {}
+    states, language = {}, get_language()
 
     def day(value, format_name):
-        if (value, format_name) not in formatted:
-            formatted[value, format_name] = date_format(value, format_name)
-        return formatted[value, format_name]
+        return day_text(value, format_name, language)
 
     html, estimated = [], False
     for slug, name, *dates in rows:
@@ -597,6 +601,31 @@ def round_award_rows(round_, rows, on):
             )
         )
     return mark_safe("".join(html)), estimated
+
+
+EVENT_LINE_FIELDS = ["slug", "title", "title_en", "start_date", "end_date", "city"]
+
+
+def event_items(rows):
+    """The `<li>` of each event of `rows` (EVENT_LINE_FIELDS), as events/_event_line.html
+    writes it: a round of the generated registry has 800 events, and the template
+    included for each took most of its page's time (format_html half of what was left)."""
+    address = slug_address("events:detail")
+    language, days = get_language(), {}
+
+    def day(value):
+        if value not in days:
+            text = escape(day_text(value, language=language))
+            days[value] = f'<time datetime="{value:%Y-%m-%d}">{text}</time>'
+        return days[value]
+
+    items = []
+    for slug, title, title_en, start, end, city in rows:
+        when = day(start) + (f" – {day(end)}" if end else "")
+        where = f", {escape(city)}" if city else ""
+        name = escape(in_page_language(title, title_en))
+        items.append(f'<li><a href="{escape(address(slug))}">{name}</a>, {when}{where}\n</li>')
+    return mark_safe("".join(items))
 
 
 def status_check(request):

@@ -1,6 +1,10 @@
-"""Dates every app reckons with: the registry's today and whole years later."""
+"""Dates every app reckons with: the registry's today, whole years later, a day's text."""
+
+import functools
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 
 def today():
@@ -14,3 +18,17 @@ def add_years(day, years):
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def day_text(day, format_name="DATE_FORMAT", language=None):
+    """`date_format(day, format_name)` in the active language (as the `date` filter writes
+    it), worked out once a process: a day's text never changes, and pages listing
+    hundreds of events or awards spent much of their time formatting the same days.
+    `language`: the active one, which a caller writing many days looks up once."""
+    return _day_text(day, format_name, language or get_language())
+
+
+@functools.lru_cache(maxsize=20_000)
+def _day_text(day, format_name, language):
+    # `language` is the active one, passed to key the cache: the month names depend on it.
+    return date_format(day, format_name)

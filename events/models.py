@@ -61,8 +61,9 @@ class EventQuerySet(NaturalKeyQuerySet):
         return self.filter(Q(end_date__gte=on) | Q(end_date__isnull=True, start_date__gte=on))
 
     def past(self, on=None):
+        """Events over before `on`: those not upcoming, said without a subquery of them."""
         on = on or today()
-        return self.exclude(pk__in=self.upcoming(on).values("pk"))
+        return self.filter(Q(end_date__lt=on) | Q(end_date__isnull=True, start_date__lt=on))
 
 
 class Event(EnglishNamed, models.Model):

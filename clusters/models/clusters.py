@@ -160,6 +160,27 @@ class IsTrue(Lookup):
         return f"{lhs} = 1", params
 
 
+class OfPublishedCluster(Lookup):
+    """`OfPublishedCluster(F("cluster"), True)`: the row's cluster is published, told by
+    its not being one of the few unpublished ones (read from cluster_unpublished_ids)
+    rather than by joining every row to its cluster: 60 000 awards were counted in 65 ms
+    through their clusters' rows, in 6 ms so. Written as SQL (the flag with no parameter,
+    as IsTrue): Django's `exclude(cluster__in=...)` took a third longer to build than
+    the query took to run on a small registry."""
+
+    lookup_name = "of_published_cluster"
+
+    def as_sql(self, compiler, connection):
+        lhs, params = compiler.compile(self.lhs)
+        quote = connection.ops.quote_name
+        flag = quote("published")
+        unpublished = (
+            f"NOT {flag}" if connection.features.has_native_boolean_field else f"{flag} = 0"
+        )
+        clusters = f"SELECT {quote('id')} FROM {quote(Cluster._meta.db_table)} WHERE {unpublished}"
+        return f"NOT ({lhs} IN ({clusters}))", params
+
+
 class ClusterQuerySet(NaturalKeyQuerySet):
     def published(self):
         return self.filter(IsTrue(F("published"), True))
@@ -390,6 +411,10 @@ class Cluster(models.Model):
             # (3 ms for 100 000, against 13 ms along the wide index above) and those of a
             # voivodeship, which this one also gives in the list's order.
             models.Index(fields=["id"], condition=Q(published=True), name="cluster_published_ids"),
+            # The few unpublished ones, which public counts leave out (attach_public_counts).
+            models.Index(
+                fields=["id"], condition=Q(published=False), name="cluster_unpublished_ids"
+            ),
             models.Index(
                 fields=["voivodeship", "sort_key", "name"],
                 condition=Q(published=True),

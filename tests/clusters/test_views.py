@@ -11,7 +11,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from clusters.models import Application, Cluster, Person, PersonRole
+from clusters.models import Application, Cluster, Person, PersonRole, Round
+from clusters.models.rounds import attach_public_counts
 from tests.factories import (
     ApplicationFactory,
     ClusterFactory,
@@ -247,6 +248,27 @@ def test_round_page_gives_what_the_registry_knows_of_the_reported_figures(client
 def test_round_page_hides_unpublished_awarded_clusters(client):
     award = StatusAwardFactory(cluster__name="Klaster Ukryty", cluster__published=False)
     assert "Klaster Ukryty" not in text(client.get(award.round.get_absolute_url()))
+
+
+def test_round_counts_leave_out_unpublished_clusters_and_awards_not_yet_public(client):
+    counted = RoundFactory(name="Runda Liczona", slug="runda-liczona", applications_reported=None)
+    unannounced = RoundFactory(results_published_at=None)
+    hidden = ClusterFactory(published=False)
+    for cluster in [ClusterFactory(), ClusterFactory(), hidden]:
+        StatusAwardFactory(round=counted, cluster=cluster)
+        ApplicationFactory(round=counted, cluster=cluster)
+        ApplicationFactory(round=unannounced, cluster=cluster)
+    past = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    StatusAwardFactory(round=counted, awaits_publication=True, published_at=past)
+    StatusAwardFactory(round=counted, awaits_publication=True, published_at=None)
+    StatusAwardFactory(round=unannounced, cluster=hidden)
+
+    rounds = attach_public_counts(Round.objects.filter(pk__in=[counted.pk, unannounced.pk]))
+    counts = {r.pk: (r.applications_recorded, r.awards_recorded) for r in rounds}
+    assert counts == {counted.pk: (2, 3), unannounced.pk: (0, 0)}
+    page = text(client.get("/en/rounds/runda-liczona/"))
+    assert "<dt>Applied</dt><dd>2</dd>" in page
+    assert "<dt>Awarded status</dt><dd>3</dd>" in page
 
 
 def test_round_list_names_each_round_with_its_organiser_of_the_day(client):

@@ -1,6 +1,7 @@
 """The iCalendar feed follows RFC 5545: line ends, folding, escaping, all-day dates."""
 
 import datetime
+import math
 
 import pytest
 
@@ -26,6 +27,17 @@ def test_long_lines_fold_at_75_octets_without_splitting_a_polish_letter():
     assert all(len(piece.encode("utf-8")) <= 75 for piece in pieces)
     assert all(piece.startswith(" ") for piece in pieces[1:])
     assert folded.replace("\r\n ", "") == line
+
+
+@pytest.mark.parametrize("length", [75, 76, 149, 150, 223, 400])
+def test_long_ascii_lines_fold_into_75_octets_then_74_after_the_space(length):
+    line = "URL:" + "".join(str(i % 10) for i in range(length - 4))
+    folded = ical.fold_line(line)
+    pieces = folded.split("\r\n")
+    assert all(len(piece) == 75 for piece in pieces[:-1]) and 1 < len(pieces[-1]) <= 75
+    assert all(piece.startswith(" ") for piece in pieces[1:])
+    assert len(pieces) == 1 + math.ceil(max(length - 75, 0) / 74)
+    assert unfold(folded) == line
 
 
 def test_a_short_line_is_left_alone():

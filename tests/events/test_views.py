@@ -69,3 +69,59 @@ def test_unpublished_event_is_a_404(client):
     event = EventFactory(published=False)
     assert client.get(event.get_absolute_url()).status_code == 404
     assert event.title not in text(client.get("/wydarzenia/"))
+
+
+def test_list_cards_give_kind_days_city_and_a_published_parent_in_the_page_language(client):
+    congress = EventFactory(title="Kongres Główny", title_en="Main Congress", kind="congress")
+    EventFactory(
+        title="Gala Przyszła",
+        title_en="Future Gala",
+        slug="gala-przyszla",
+        kind="gala",
+        start_date=D(2027, 5, 20),
+        end_date=D(2027, 5, 21),
+        city="Kraków & okolice",
+        part_of=congress,
+    )
+    EventFactory(
+        title="Panel Ukrytego",
+        kind="panel",
+        start_date=D(2027, 6, 1),
+        city="",
+        part_of=EventFactory(title="Kongres Ukryty", published=False),
+    )
+    page = text(client.get("/en/events/"))
+    card = page.split('<a href="/en/events/gala-przyszla/">Future Gala</a></h3>\n<p>', 1)[1]
+    card = card.split("</p>", 1)[0]
+    assert card.startswith('Certificate gala · <time datetime="2027-05-20">20 May 2027</time>')
+    assert '– <time datetime="2027-05-21">' in card
+    assert card.endswith(" · Kraków &amp; okolice · part of Main Congress")
+    hidden_parent = page.split(">Panel Ukrytego</a></h3>\n<p>", 1)[1].split("</p>", 1)[0]
+    assert hidden_parent.startswith("Panel discussion · ") and "part of" not in hidden_parent
+    assert "Kongres Ukryty" not in page
+    polish = text(client.get("/wydarzenia/"))
+    assert ">Gala Przyszła</a></h3>" in polish and "część wydarzenia Kongres Główny" in polish
+
+
+def test_round_page_lists_its_published_events_by_date_in_the_page_language(client):
+    round_ = RoundFactory(slug="runda-z-wydarzeniami")
+    EventFactory(
+        title="Gala Rundy",
+        title_en="Round Gala",
+        slug="gala-rundy",
+        round=round_,
+        start_date=D(2023, 3, 1),
+        end_date=D(2023, 3, 2),
+        city="Łódź <centrum>",
+    )
+    EventFactory(title="Nabór", slug="nabor", round=round_, start_date=D(2022, 5, 1), city="")
+    EventFactory(title="Ukryte Wydarzenie", round=round_, published=False)
+    page = text(client.get("/en/rounds/runda-z-wydarzeniami/"))
+    events = page.split("<h2>Events</h2>\n<ul>", 1)[1].split("</ul>", 1)[0]
+    first, second = events.split("</li>")[:2]
+    assert first.startswith('<li><a href="/en/events/nabor/">Nabór</a>, <time datetime="2022-05-01')
+    assert first.endswith("</time>\n")
+    assert second.startswith('<li><a href="/en/events/gala-rundy/">Round Gala</a>, ')
+    assert '– <time datetime="2023-03-02">' in second
+    assert second.endswith(", Łódź &lt;centrum&gt;\n")
+    assert "Ukryte Wydarzenie" not in page
