@@ -142,57 +142,108 @@ class ClusterRow:
     status: str
 
 
+class ListedAward:
+    """A published award's dates from a plain row, judged by StatusAward's own rules.
+
+    Model instances and the queryset machinery around them cost more than the list's
+    rules; the rules are StatusAward's functions, not copies.
+    """
+
+    FIELDS = ("valid_from", "valid_until", "earliest_start", "latest_end", "dates_estimated")
+    __slots__ = FIELDS
+    # Read from StatusAward.objects.published() only.
+    awaits_publication = False
+    published_at = None
+    possible_from = StatusAward.possible_from
+    possible_until = StatusAward.possible_until
+    has_margin = StatusAward.has_margin
+    is_published = StatusAward.is_published
+    is_valid_on = StatusAward.is_valid_on
+    is_uncertain_on = StatusAward.is_uncertain_on
+
+    def __init__(self, *values):
+        for name, value in zip(self.FIELDS, values, strict=True):
+            setattr(self, name, value)
+
+
+class ListedTerm:
+    """A coordinator's term from a plain row, with Representation's rule for a day."""
+
+    __slots__ = ("since", "until", "coordinator_name")
+    covers = Representation.covers
+
+    def __init__(self, since, until, coordinator_name):
+        self.since, self.until, self.coordinator_name = since, until, coordinator_name
+
+
+class ListedCluster:
+    """A listed cluster's awards and terms, judged by Cluster's own status and term rules."""
+
+    __slots__ = ("listed_awards", "listed_terms")
+    published_awards = Cluster.published_awards
+    valid_awards_on = Cluster.valid_awards_on
+    uncertain_awards_on = Cluster.uncertain_awards_on
+    status_award_on = Cluster.status_award_on
+    award_told_on = Cluster.award_told_on
+    status_valid_until = Cluster.status_valid_until
+    is_status_expiring_on = Cluster.is_status_expiring_on
+    status_on = Cluster.status_on
+    status_badge_on = Cluster.status_badge_on
+    representation_on = Cluster.representation_on
+
+    def __init__(self):
+        self.listed_awards, self.listed_terms = [], []
+
+
 def list_rows(ids, on):
     """The list's rows for the clusters `ids`, in that order, as the cells they show.
 
-    Related rows are read by one plain query each and grouped here: prefetching built a
-    queryset for every cluster and relation, and the template asking the models for each
-    cell cost more again. Each cell is worked out once, in Python.
+    Related rows are read by one plain query each, as values, and grouped here:
+    prefetching built a queryset for every cluster and relation, and model instances
+    cost more than the rules read from them. Each cell is worked out once, in Python.
     """
     if not ids:
         return []
-    clusters = {
-        cluster.pk: cluster
-        for cluster in Cluster.objects.filter(pk__in=ids).only(
-            "slug", "name", "city", "voivodeship"
-        )
-    }
-    for cluster in clusters.values():
-        cluster.listed_awards, cluster.listed_terms, cluster.listed_specialisations = [], [], []
-    for award in StatusAward.objects.published().filter(cluster_id__in=ids):
-        clusters[award.cluster_id].listed_awards.append(award)
-    terms = Representation.objects.filter(cluster_id__in=ids).select_related("coordinator")
-    for term in terms.only("cluster_id", "since", "until", "coordinator__name"):
-        clusters[term.cluster_id].listed_terms.append(term)
-    specialisations = (
+    rules = {pk: ListedCluster() for pk in ids}
+    awards = StatusAward.objects.published().filter(cluster_id__in=ids)
+    for cluster_id, *dates in awards.values_list("cluster_id", *ListedAward.FIELDS):
+        rules[cluster_id].listed_awards.append(ListedAward(*dates))
+    terms = Representation.objects.filter(cluster_id__in=ids)
+    for cluster_id, *term in terms.values_list("cluster_id", "since", "until", "coordinator__name"):
+        rules[cluster_id].listed_terms.append(ListedTerm(*term))
+    specialisations = {pk: [] for pk in ids}
+    names = (
         Cluster.specialisations.through.objects.filter(cluster_id__in=ids)
         .order_by("specialisation__name")
         .values_list("cluster_id", "specialisation__name", "specialisation__name_en")
     )
-    for cluster_id, name, name_en in specialisations:
-        clusters[cluster_id].listed_specialisations.append(in_page_language(name, name_en))
+    for cluster_id, name, name_en in names:
+        specialisations[cluster_id].append(in_page_language(name, name_en))
     # One address reversed for the page and each slug put in it (a slug needs no quoting).
     address = reverse("clusters:detail", kwargs={"slug": "-"})
+    voivodeship_names = dict(Cluster._meta.get_field("voivodeship").flatchoices)
     voivodeships = {}
     status_cells = StatusCells(on)
-    rows = []
-    for pk in ids:
-        cluster = clusters[pk]
-        if cluster.voivodeship not in voivodeships:
-            voivodeships[cluster.voivodeship] = cluster.get_voivodeship_display()
+    rows = {}
+    clusters = Cluster.objects.filter(pk__in=ids)
+    for pk, slug, name, city, voivodeship in clusters.values_list(
+        "pk", "slug", "name", "city", "voivodeship"
+    ):
+        if voivodeship not in voivodeships:
+            # As get_voivodeship_display(): the code itself when it is no choice.
+            voivodeships[voivodeship] = str(voivodeship_names.get(voivodeship, voivodeship))
+        cluster = rules[pk]
         term = cluster.representation_on(on, terms=cluster.listed_terms)
-        comma = ", " if cluster.city and cluster.voivodeship else ""
-        rows.append(
-            ClusterRow(
-                url=address.replace("/-/", f"/{cluster.slug}/"),
-                name=cluster.name,
-                specialisations=", ".join(cluster.listed_specialisations),
-                seat=f"{cluster.city}{comma}{voivodeships[cluster.voivodeship]}",
-                coordinator=term.coordinator.name if term else "–",
-                status=status_cells.cell(cluster),
-            )
+        comma = ", " if city and voivodeship else ""
+        rows[pk] = ClusterRow(
+            url=address.replace("/-/", f"/{slug}/"),
+            name=name,
+            specialisations=", ".join(specialisations[pk]),
+            seat=f"{city}{comma}{voivodeships[voivodeship]}",
+            coordinator=term.coordinator_name if term else "–",
+            status=status_cells.cell(cluster),
         )
-    return rows
+    return [rows[pk] for pk in ids]
 
 
 def last_status_hint(on):
