@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 from localflavor.pl.pl_voivodeships import VOIVODESHIP_CHOICES
 
 from core.dates import today
-from core.language import english_wanted
+from core.language import english_wanted, in_page_language
 from core.text import fold
 
 from .models import Cluster, Round, Specialisation, StatusAward, StatusState
@@ -24,27 +24,43 @@ SORT_CHOICES = [
 ]
 
 
-class DisplayNameChoiceField(forms.ModelChoiceField):
-    """Options named in the page's language (see core.language); values stay slugs."""
+class DisplayNameIterator(ModelChoiceIterator):
+    """Options named in the page's language (see core.language), read as plain rows: a
+    model instance of every round and specialisation cost more than the select itself."""
 
-    def label_from_instance(self, obj):
-        return obj.display_name
-
-
-class EnglishAlphabeticalIterator(ModelChoiceIterator):
-    """On English pages, options in the order of their English labels: the Polish order
-    they come in would look random there."""
+    def options(self):
+        model, field = self.queryset.model, self.field
+        rows = self.queryset.values_list(
+            field.to_field_name or "pk", model.polish_field, model.english_field
+        )
+        return [(value, in_page_language(polish, english)) for value, polish, english in rows]
 
     def __iter__(self):
         # A generator: the empty choice comes before any query (a select asks for its
         # first choice alone when it decides on `required`).
-        choices = super().__iter__()
-        if not english_wanted():
-            yield from choices
-            return
         if self.field.empty_label is not None:
-            yield next(choices)
-        yield from sorted(choices, key=lambda choice: str(choice[1]).casefold())
+            yield ("", self.field.empty_label)
+        yield from self.options()
+
+
+class EnglishAlphabeticalIterator(DisplayNameIterator):
+    """On English pages, options in the order of their English labels: the Polish order
+    they come in would look random there."""
+
+    def options(self):
+        options = super().options()
+        if not english_wanted():
+            return options
+        return sorted(options, key=lambda choice: str(choice[1]).casefold())
+
+
+class DisplayNameChoiceField(forms.ModelChoiceField):
+    """Options named in the page's language (see core.language); values stay slugs."""
+
+    iterator = DisplayNameIterator
+
+    def label_from_instance(self, obj):
+        return obj.display_name
 
 
 class AlphabeticalDisplayNameChoiceField(DisplayNameChoiceField):
@@ -107,6 +123,15 @@ class ClusterFilter(django_filters.FilterSet):
     class Meta:
         model = Cluster
         fields = []
+
+    def get_form_class(self):
+        # Made from the declared filters alone, so once a process: building the fields and
+        # the class again cost more than the form's use. Each form still copies the fields
+        # (and clones their querysets), as Django's forms do.
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
 
     @property
     def as_of_date(self):

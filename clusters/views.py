@@ -292,7 +292,7 @@ DOWNLOADS = [
 
 def downloads(count):
     return [
-        {"url_name": url_name, "label": label, "note": note, "size": overhead + per_row * count}
+        {"url": reverse(url_name), "label": label, "note": note, "size": overhead + per_row * count}
         for url_name, label, note, per_row, overhead in DOWNLOADS
     ]
 
