@@ -10,9 +10,9 @@ from localflavor.pl.pl_voivodeships import VOIVODESHIP_CHOICES
 
 from core.dates import today
 from core.language import english_wanted, in_page_language
-from core.text import fold
 
 from .models import Cluster, Round, Specialisation, StatusAward, StatusState
+from .search import search_condition
 
 # Long enough for any name; longer input is refused with a message, not searched.
 MAX_QUERY_LENGTH = 200
@@ -142,9 +142,7 @@ class ClusterFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         # Every word must appear, in any order, in the folded names, seat or coordinators.
-        for word in fold(value).split():
-            queryset = queryset.filter(search_text__contains=word)
-        return queryset
+        return queryset.filter(search_condition(value))
 
     def filter_status(self, queryset, name, value):
         return queryset.in_status_state(value, self.as_of_date)

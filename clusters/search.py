@@ -4,6 +4,10 @@ Both are computed in Python and stored, so searching and sorting behave the
 same on SQLite and PostgreSQL whatever collation the database was created with.
 """
 
+from django.db import connection
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+
 from core.text import fold
 
 # Polish alphabetical order: each accented letter is a letter of its own, after its
@@ -37,3 +41,32 @@ def polish_sort_key(text):
 def search_text(*parts):
     """Every part folded (no case, no Polish letters), kept apart so a match never spans two."""
     return " | ".join(fold(part) for part in parts if part)
+
+
+# Words this long are looked up in the trigram index (migration 0013); shorter words
+# have no trigram and are matched by LIKE over the rows, as before.
+TRIGRAM_LENGTH = 3
+
+
+def search_condition(query):
+    """The clusters whose search text holds every word of `query`, in any order.
+
+    Each word is a substring of the folded text (`LIKE '%word%'`). PostgreSQL answers
+    that from its pg_trgm GIN index by itself; SQLite's LIKE cannot use an index, so
+    words of three characters or more first narrow the rows through the FTS5 trigram
+    table, and LIKE then checks only those: the same rows as LIKE alone.
+    """
+    words = fold(query).split()
+    condition = Q()
+    for word in words:
+        condition &= Q(search_text__contains=word)
+    long_words = [word for word in words if len(word) >= TRIGRAM_LENGTH]
+    if long_words and connection.vendor == "sqlite":
+        # An FTS5 phrase of a trigram table matches exactly where it is a substring.
+        phrases = " ".join('"' + word.replace('"', '""') + '"' for word in long_words)
+        indexed = RawSQL(
+            "SELECT rowid FROM clusters_cluster_search WHERE clusters_cluster_search MATCH %s",
+            [phrases],
+        )
+        condition &= Q(pk__in=indexed)
+    return condition
