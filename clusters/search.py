@@ -46,6 +46,11 @@ def search_text(*parts):
 # Words this long are looked up in the trigram index (migration 0013); shorter words
 # have no trigram and are matched by LIKE over the rows, as before.
 TRIGRAM_LENGTH = 3
+# A search matching more clusters than this reads them as before: the list's pages then
+# come from walking its order index with LIKE (a page's 25 rows are found among the
+# first few hundred read), where the index's thousands of ids would all be read and
+# sorted first. Fewer matches are read by id from the index.
+INDEXED_MATCHES_AT_MOST = 1000
 
 
 def search_condition(query):
@@ -54,7 +59,8 @@ def search_condition(query):
     Each word is a substring of the folded text (`LIKE '%word%'`). PostgreSQL answers
     that from its pg_trgm GIN index by itself; SQLite's LIKE cannot use an index, so
     words of three characters or more first narrow the rows through the FTS5 trigram
-    table, and LIKE then checks only those: the same rows as LIKE alone.
+    table when it finds few of them (one capped count tells), and LIKE then checks only
+    those: the same rows as LIKE alone.
     """
     words = fold(query).split()
     condition = Q()
@@ -64,9 +70,15 @@ def search_condition(query):
     if long_words and connection.vendor == "sqlite":
         # An FTS5 phrase of a trigram table matches exactly where it is a substring.
         phrases = " ".join('"' + word.replace('"', '""') + '"' for word in long_words)
-        indexed = RawSQL(
-            "SELECT rowid FROM clusters_cluster_search WHERE clusters_cluster_search MATCH %s",
-            [phrases],
+        matching = (
+            "SELECT rowid FROM clusters_cluster_search WHERE clusters_cluster_search MATCH %s"
         )
-        condition &= Q(pk__in=indexed)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM ({matching} LIMIT %s)",
+                [phrases, INDEXED_MATCHES_AT_MOST + 1],
+            )
+            (matches,) = cursor.fetchone()
+        if matches <= INDEXED_MATCHES_AT_MOST:
+            condition &= Q(pk__in=RawSQL(matching, [phrases]))
     return condition

@@ -72,7 +72,15 @@ def like_every_word(query, clusters):
     return [c.pk for c in clusters if all(word in c.search_text for word in words)]
 
 
-@pytest.mark.usefixtures("registry")
+@pytest.fixture(params=["few matches: by id from the index", "many matches: LIKE alone"])
+def plan(request, monkeypatch):
+    """Both ways SQLite reads a search: a cap of 0 makes every match "many"."""
+    if request.param.startswith("many"):
+        monkeypatch.setattr("clusters.search.INDEXED_MATCHES_AT_MOST", 0)
+    return request.param
+
+
+@pytest.mark.usefixtures("registry", "plan")
 @pytest.mark.parametrize("query", QUERIES)
 def test_search_finds_the_same_clusters_in_the_same_order_as_like(query):
     published = Cluster.objects.published().order_by("sort_key", "name")
@@ -194,3 +202,17 @@ def test_postgresql_answers_a_search_from_the_trigram_index():
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "cluster_search_trigram" in plan
+
+
+@pytest.mark.usefixtures("registry")
+def test_sqlite_reads_few_matches_from_the_index_and_many_with_like(sqlite_index, monkeypatch):
+    def uses_index(query):
+        sql = str(Cluster.objects.filter(search_condition(query)).query)
+        return "clusters_cluster_search" in sql
+
+    # "slaski" matches three clusters (the unpublished one too), "drzewny" one.
+    monkeypatch.setattr("clusters.search.INDEXED_MATCHES_AT_MOST", 2)
+    assert not uses_index("slaski")
+    assert uses_index("drzewny")
+    # Words too short for a trigram are never looked up.
+    assert not uses_index("ka")
