@@ -53,6 +53,21 @@ TRIGRAM_LENGTH = 3
 INDEXED_MATCHES_AT_MOST = 1000
 
 
+def _phrases(words):
+    # An FTS5 phrase of a trigram table matches exactly where it is a substring.
+    return " ".join('"' + word.replace('"', '""') + '"' for word in words)
+
+
+_MATCHING = "SELECT rowid FROM clusters_cluster_search WHERE clusters_cluster_search MATCH %s"
+
+
+def _every_word(words):
+    condition = Q()
+    for word in words:
+        condition &= Q(search_text__contains=word)
+    return condition
+
+
 def search_condition(query):
     """The clusters whose search text holds every word of `query`, in any order.
 
@@ -63,22 +78,35 @@ def search_condition(query):
     those: the same rows as LIKE alone.
     """
     words = fold(query).split()
-    condition = Q()
-    for word in words:
-        condition &= Q(search_text__contains=word)
+    condition = _every_word(words)
     long_words = [word for word in words if len(word) >= TRIGRAM_LENGTH]
     if long_words and connection.vendor == "sqlite":
-        # An FTS5 phrase of a trigram table matches exactly where it is a substring.
-        phrases = " ".join('"' + word.replace('"', '""') + '"' for word in long_words)
-        matching = (
-            "SELECT rowid FROM clusters_cluster_search WHERE clusters_cluster_search MATCH %s"
-        )
+        phrases = _phrases(long_words)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT count(*) FROM ({matching} LIMIT %s)",
+                f"SELECT count(*) FROM ({_MATCHING} LIMIT %s)",
                 [phrases, INDEXED_MATCHES_AT_MOST + 1],
             )
             (matches,) = cursor.fetchone()
         if matches <= INDEXED_MATCHES_AT_MOST:
-            condition &= Q(pk__in=RawSQL(matching, [phrases]))
+            condition &= Q(pk__in=RawSQL(_MATCHING, [phrases]))
     return condition
+
+
+def published_matches(clusters, query):
+    """How many published clusters hold every word of `query`, counted in SQLite's trigram
+    index; None where it cannot tell (PostgreSQL, a word too short for a trigram).
+
+    Counting with LIKE read every published row's text (about 30 ms for 100 000); the
+    index counts 16 000 matches in 4. It holds unpublished clusters too: those, few, are
+    counted with LIKE along their own index and taken off. `clusters`: Cluster.objects.
+    """
+    words = fold(query).split()
+    if connection.vendor != "sqlite" or not words:
+        return None
+    if any(len(word) < TRIGRAM_LENGTH for word in words):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({_MATCHING})", [_phrases(words)])
+        (indexed,) = cursor.fetchone()
+    return indexed - clusters.unpublished().filter(_every_word(words)).count()

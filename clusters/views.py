@@ -5,12 +5,14 @@ from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import EMPTY_VALUES
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +40,7 @@ from .models import (
     StatusState,
 )
 from .models.rounds import attach_public_counts, roman
+from .search import published_matches
 from .status_check import StatusCheckForm
 from .templatetags.registry import StatusCells
 
@@ -73,10 +76,17 @@ class PageIdsFirstPaginator(Paginator):
     in the order of its ids (by default, the object list's own).
     """
 
-    def __init__(self, *args, rows=None, **kwargs):
+    def __init__(self, *args, rows=None, count=None, **kwargs):
         super().__init__(*args, **kwargs)
         # The ordering of object_list still applies, so these rows come back in page order.
         self.rows = rows or (lambda ids: self.object_list.filter(pk__in=ids))
+        self.quicker_count = count
+
+    @cached_property
+    def count(self):
+        """The object list's count, unless `count` (a callable) tells it quicker."""
+        known = self.quicker_count() if self.quicker_count else None
+        return Paginator.count.func(self) if known is None else known
 
     def page(self, number):
         number = self.validate_number(number)
@@ -86,6 +96,10 @@ class PageIdsFirstPaginator(Paginator):
             top = self.count
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         return self._get_page(self.rows(ids), number, self)
+
+
+# What the list reads without narrowing it: the day a status filter refers to, the order.
+NOT_FILTERING = {"as_of", "sort"}
 
 
 class ClusterListView(ListView):
@@ -101,8 +115,23 @@ class ClusterListView(ListView):
     def get_paginator(self, queryset, per_page, **kwargs):
         on = self.filterset.as_of_date
         return PageIdsFirstPaginator(
-            queryset, per_page, rows=lambda ids: list_rows(ids, on), **kwargs
+            queryset,
+            per_page,
+            rows=lambda ids: list_rows(ids, on),
+            count=self.searched_count,
+            **kwargs,
         )
+
+    def searched_count(self):
+        """The count from the search index where the search is the only filter applied."""
+        applied = {
+            name
+            for name, value in self.filterset.form.cleaned_data.items()
+            if value not in EMPTY_VALUES and name not in NOT_FILTERING
+        }
+        if applied != {"q"}:
+            return None
+        return published_matches(Cluster.objects, self.filterset.form.cleaned_data["q"])
 
     def get_context_data(self, **kwargs):
         as_of = self.filterset.as_of_date

@@ -160,9 +160,25 @@ class IsTrue(Lookup):
         return f"{lhs} = 1", params
 
 
+class IsFalse(IsTrue):
+    """`IsFalse(F("flag"), False)`: the flag is unset, written with no SQL parameter (see
+    IsTrue), so SQLite reads it from a partial index on `"published" = 0`."""
+
+    lookup_name = "is_false"
+
+    def as_sql(self, compiler, connection):
+        lhs, params = compiler.compile(self.lhs)
+        if connection.features.has_native_boolean_field:
+            return f"NOT {lhs}", params
+        return f"{lhs} = 0", params
+
+
 class ClusterQuerySet(NaturalKeyQuerySet):
     def published(self):
         return self.filter(IsTrue(F("published"), True))
+
+    def unpublished(self):
+        return self.filter(IsFalse(F("published"), False))
 
     def with_status_on(self, on=None):
         """Clusters holding KKK status on `on` (default today)."""
@@ -390,6 +406,11 @@ class Cluster(models.Model):
             # (3 ms for 100 000, against 13 ms along the wide index above) and those of a
             # voivodeship, which this one also gives in the list's order.
             models.Index(fields=["id"], condition=Q(published=True), name="cluster_published_ids"),
+            # The few unpublished ones, which a search's count from the trigram index takes
+            # off (clusters.search.published_matches).
+            models.Index(
+                fields=["id"], condition=Q(published=False), name="cluster_unpublished_ids"
+            ),
             models.Index(
                 fields=["voivodeship", "sort_key", "name"],
                 condition=Q(published=True),

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from bench.data import populate
 from clusters.filters import ClusterFilter
 from clusters.models import Cluster
-from clusters.search import search_condition
+from clusters.search import published_matches, search_condition
 from core.history import restore_version
 from core.text import fold
 from tests.factories import (
@@ -216,3 +216,27 @@ def test_sqlite_reads_few_matches_from_the_index_and_many_with_like(sqlite_index
     assert uses_index("drzewny")
     # Words too short for a trigram are never looked up.
     assert not uses_index("ka")
+
+
+@pytest.mark.usefixtures("registry")
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_count_from_the_index_is_the_count_of_published_matches(query):
+    counted = published_matches(Cluster.objects, query)
+    if connection.vendor != "sqlite" or any(len(word) < 3 for word in fold(query).split()):
+        assert counted is None
+    else:
+        assert counted == len(like_every_word(query, Cluster.objects.published()))
+
+
+@pytest.mark.usefixtures("registry")
+def test_the_list_counts_a_search_alone_from_the_index_and_with_other_filters_as_before(client):
+    # "slaski" also matches the unpublished "Śląski Klaster Ukryty", which is not counted.
+    alone = client.get("/en/clusters/", {"q": "slaski", "sort": "status_end"})
+    assert alone.context["paginator"].count == 2
+    assert "2 clusters found" in alone.content.decode()
+    ClusterFactory(name="Śląski Klaster Morski", city="Gdynia", voivodeship="pomerania")
+    with_voivodeship = client.get("/klastry/", {"q": "slaski", "voivodeship": "pomerania"})
+    assert with_voivodeship.context["paginator"].count == 1
+    # An invalid filter is ignored: the search alone is counted.
+    ignored = client.get("/klastry/", {"q": "slaski", "voivodeship": "atlantis"})
+    assert ignored.context["paginator"].count == 3
