@@ -23,7 +23,9 @@ SQLITE_CREATE = [
         INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text)
         VALUES ('delete', old.id, old.search_text);
     END""",
+    # A save writes every column: the text is indexed again only when it changed.
     f"""CREATE TRIGGER {FTS_TABLE}_update AFTER UPDATE OF id, search_text ON clusters_cluster
+    WHEN old.id IS NOT new.id OR old.search_text IS NOT new.search_text
     BEGIN
         INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text)
         VALUES ('delete', old.id, old.search_text);
