@@ -282,9 +282,11 @@ def last_status_hint(on):
     empty list, so a full page costs what it did.
     """
     published = Cluster.objects.published()
-    if published.with_status_on(on).exists():
-        return {}
     day = published.last_day_with_status(on)
+    if day == on:
+        # The last day with status is the day itself: somebody holds it (one query, where
+        # asking with_status_on(on).exists() first made two).
+        return {}
     count = published.with_status_on(day).count() if day else 0
     return {"no_status_today": True, "last_status_day": day, "last_status_count": count}
 
