@@ -24,20 +24,24 @@ from clusters.models import (
     StatusState,
 )
 from clusters.status_check import Answer
+from core.addresses import slug_address
 from core.dates import today
 from events.models import Event
 
 from .labels import LABELS_SCHEMA, coded
 
 
-def api_url(serializer, name, slug):
-    return reverse(
-        f"api:{name}-detail", kwargs={"slug": slug}, request=serializer.context["request"]
-    )
-
-
-def site_url(serializer, instance):
-    return serializer.context["request"].build_absolute_uri(instance.get_absolute_url())
+def slug_addresses(serializer, url_name):
+    """A function of a slug giving `url_name`'s absolute address, as reverse() and the
+    request's build_absolute_uri() give it: made once a request, not once a row (a list
+    of clusters reversed two addresses a row; see core.addresses)."""
+    made = serializer.context.setdefault("slug_addresses", {})
+    if url_name not in made:
+        mark = "slug-of-the-row"
+        request = serializer.context["request"]
+        prefix, suffix = request.build_absolute_uri(slug_address(url_name)(mark)).split(mark)
+        made[url_name] = lambda slug: prefix + slug + suffix
+    return made[url_name]
 
 
 class Linked(serializers.Serializer):
@@ -49,15 +53,17 @@ class Linked(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, instance):
-        return api_url(self, self.resource, instance.slug)
+        return slug_addresses(self, f"api:{self.resource}-detail")(instance.slug)
 
 
 class WithPage(Linked):
+    page = None  # the URL name of the resource's public page (its get_absolute_url)
+
     html_url = serializers.SerializerMethodField()
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_html_url(self, instance):
-        return site_url(self, instance)
+        return slug_addresses(self, self.page)(instance.slug)
 
 
 def on_day(serializer):
@@ -73,6 +79,7 @@ STATUS_STATE = coded(StatusState.choices)
 
 class ClusterRef(WithPage):
     resource = "cluster"
+    page = "clusters:detail"
     slug = serializers.SlugField()
     name = serializers.CharField()
 
@@ -82,6 +89,7 @@ ENGLISH_EMPTY = "English form; empty when the registry gives none (then use the 
 
 class RoundRef(WithPage):
     resource = "round"
+    page = "clusters:round-detail"
     slug = serializers.SlugField()
     name = serializers.CharField()
     name_en = serializers.CharField(help_text=ENGLISH_EMPTY)
@@ -98,6 +106,7 @@ class CoordinatorRef(Linked):
 
 class EventRef(WithPage):
     resource = "event"
+    page = "events:detail"
     slug = serializers.SlugField()
     title = serializers.CharField()
     title_en = serializers.CharField(help_text=ENGLISH_EMPTY)
@@ -143,6 +152,7 @@ class AwardSerializer(serializers.Serializer):
 
 class ClusterSerializer(WithPage):
     resource = "cluster"
+    page = "clusters:detail"
     slug = serializers.SlugField()
     name = serializers.CharField()
     short_name = serializers.CharField()
@@ -242,6 +252,7 @@ class StageSerializer(serializers.Serializer):
 
 class RoundSerializer(WithPage):
     resource = "round"
+    page = "clusters:round-detail"
     slug = serializers.SlugField()
     name = serializers.CharField()
     name_en = serializers.CharField(help_text=ENGLISH_EMPTY)

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -26,6 +26,7 @@ from core.text import fold
 from transfer.admin import RegistryImportExportMixin
 
 from . import models, resources
+from .search import search_condition
 from .services import (
     EXPERTS_GROUP,
     RegistryError,
@@ -286,12 +287,8 @@ class ClusterAdmin(RegistryImportExportMixin, RegistryAdmin):
         # The stored folded text also finds "żółwi" for "Żółwi" and "slaski" for "Śląski":
         # SQLite's LIKE folds only ASCII letters.
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        words = fold(search_term).split()
-        if words:
-            every_word = Q()
-            for word in words:
-                every_word &= Q(search_text__contains=word)
-            results |= queryset.filter(every_word)
+        if fold(search_term).split():
+            results |= queryset.filter(search_condition(search_term))
         return results, may_have_duplicates
 
     def get_queryset(self, request):

@@ -9,10 +9,10 @@ from django.utils.translation import pgettext_lazy
 from localflavor.pl.pl_voivodeships import VOIVODESHIP_CHOICES
 
 from core.dates import today
-from core.language import english_wanted
-from core.text import fold
+from core.language import english_wanted, in_page_language
 
 from .models import Cluster, Round, Specialisation, StatusAward, StatusState
+from .search import search_condition
 
 # Long enough for any name; longer input is refused with a message, not searched.
 MAX_QUERY_LENGTH = 200
@@ -24,27 +24,43 @@ SORT_CHOICES = [
 ]
 
 
-class DisplayNameChoiceField(forms.ModelChoiceField):
-    """Options named in the page's language (see core.language); values stay slugs."""
+class DisplayNameIterator(ModelChoiceIterator):
+    """Options named in the page's language (see core.language), read as plain rows: a
+    model instance of every round and specialisation cost more than the select itself."""
 
-    def label_from_instance(self, obj):
-        return obj.display_name
-
-
-class EnglishAlphabeticalIterator(ModelChoiceIterator):
-    """On English pages, options in the order of their English labels: the Polish order
-    they come in would look random there."""
+    def options(self):
+        model, field = self.queryset.model, self.field
+        rows = self.queryset.values_list(
+            field.to_field_name or "pk", model.polish_field, model.english_field
+        )
+        return [(value, in_page_language(polish, english)) for value, polish, english in rows]
 
     def __iter__(self):
         # A generator: the empty choice comes before any query (a select asks for its
         # first choice alone when it decides on `required`).
-        choices = super().__iter__()
-        if not english_wanted():
-            yield from choices
-            return
         if self.field.empty_label is not None:
-            yield next(choices)
-        yield from sorted(choices, key=lambda choice: str(choice[1]).casefold())
+            yield ("", self.field.empty_label)
+        yield from self.options()
+
+
+class EnglishAlphabeticalIterator(DisplayNameIterator):
+    """On English pages, options in the order of their English labels: the Polish order
+    they come in would look random there."""
+
+    def options(self):
+        options = super().options()
+        if not english_wanted():
+            return options
+        return sorted(options, key=lambda choice: str(choice[1]).casefold())
+
+
+class DisplayNameChoiceField(forms.ModelChoiceField):
+    """Options named in the page's language (see core.language); values stay slugs."""
+
+    iterator = DisplayNameIterator
+
+    def label_from_instance(self, obj):
+        return obj.display_name
 
 
 class AlphabeticalDisplayNameChoiceField(DisplayNameChoiceField):
@@ -108,6 +124,15 @@ class ClusterFilter(django_filters.FilterSet):
         model = Cluster
         fields = []
 
+    def get_form_class(self):
+        # Made from the declared filters alone, so once a process: building the fields and
+        # the class again cost more than the form's use. Each form still copies the fields
+        # (and clones their querysets), as Django's forms do.
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     @property
     def as_of_date(self):
         """The day `status` refers to: `as_of` when valid, else today."""
@@ -117,9 +142,7 @@ class ClusterFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         # Every word must appear, in any order, in the folded names, seat or coordinators.
-        for word in fold(value).split():
-            queryset = queryset.filter(search_text__contains=word)
-        return queryset
+        return queryset.filter(search_condition(value))
 
     def filter_status(self, queryset, name, value):
         return queryset.in_status_state(value, self.as_of_date)

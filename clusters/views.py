@@ -6,11 +6,13 @@ from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import EMPTY_VALUES
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -39,6 +41,7 @@ from .models import (
     StatusState,
 )
 from .models.rounds import attach_public_counts, roman
+from .search import published_matches
 from .status_check import StatusCheckForm
 from .templatetags.registry import StatusCells
 
@@ -74,10 +77,17 @@ class PageIdsFirstPaginator(Paginator):
     in the order of its ids (by default, the object list's own).
     """
 
-    def __init__(self, *args, rows=None, **kwargs):
+    def __init__(self, *args, rows=None, count=None, **kwargs):
         super().__init__(*args, **kwargs)
         # The ordering of object_list still applies, so these rows come back in page order.
         self.rows = rows or (lambda ids: self.object_list.filter(pk__in=ids))
+        self.quicker_count = count
+
+    @cached_property
+    def count(self):
+        """The object list's count, unless `count` (a callable) tells it quicker."""
+        known = self.quicker_count() if self.quicker_count else None
+        return Paginator.count.func(self) if known is None else known
 
     def page(self, number):
         number = self.validate_number(number)
@@ -87,6 +97,10 @@ class PageIdsFirstPaginator(Paginator):
             top = self.count
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         return self._get_page(self.rows(ids), number, self)
+
+
+# What the list reads without narrowing it: the day a status filter refers to, the order.
+NOT_FILTERING = {"as_of", "sort"}
 
 
 class ClusterListView(ListView):
@@ -102,8 +116,23 @@ class ClusterListView(ListView):
     def get_paginator(self, queryset, per_page, **kwargs):
         on = self.filterset.as_of_date
         return PageIdsFirstPaginator(
-            queryset, per_page, rows=lambda ids: list_rows(ids, on), **kwargs
+            queryset,
+            per_page,
+            rows=lambda ids: list_rows(ids, on),
+            count=self.searched_count,
+            **kwargs,
         )
+
+    def searched_count(self):
+        """The count from the search index where the search is the only filter applied."""
+        applied = {
+            name
+            for name, value in self.filterset.form.cleaned_data.items()
+            if value not in EMPTY_VALUES and name not in NOT_FILTERING
+        }
+        if applied != {"q"}:
+            return None
+        return published_matches(Cluster.objects, self.filterset.form.cleaned_data["q"])
 
     def get_context_data(self, **kwargs):
         as_of = self.filterset.as_of_date
@@ -143,57 +172,108 @@ class ClusterRow:
     status: str
 
 
+class ListedAward:
+    """A published award's dates from a plain row, judged by StatusAward's own rules.
+
+    Model instances and the queryset machinery around them cost more than the list's
+    rules; the rules are StatusAward's functions, not copies.
+    """
+
+    FIELDS = ("valid_from", "valid_until", "earliest_start", "latest_end", "dates_estimated")
+    __slots__ = FIELDS
+    # Read from StatusAward.objects.published() only.
+    awaits_publication = False
+    published_at = None
+    possible_from = StatusAward.possible_from
+    possible_until = StatusAward.possible_until
+    has_margin = StatusAward.has_margin
+    is_published = StatusAward.is_published
+    is_valid_on = StatusAward.is_valid_on
+    is_uncertain_on = StatusAward.is_uncertain_on
+
+    def __init__(self, *values):
+        for name, value in zip(self.FIELDS, values, strict=True):
+            setattr(self, name, value)
+
+
+class ListedTerm:
+    """A coordinator's term from a plain row, with Representation's rule for a day."""
+
+    __slots__ = ("since", "until", "coordinator_name")
+    covers = Representation.covers
+
+    def __init__(self, since, until, coordinator_name):
+        self.since, self.until, self.coordinator_name = since, until, coordinator_name
+
+
+class ListedCluster:
+    """A listed cluster's awards and terms, judged by Cluster's own status and term rules."""
+
+    __slots__ = ("listed_awards", "listed_terms")
+    published_awards = Cluster.published_awards
+    valid_awards_on = Cluster.valid_awards_on
+    uncertain_awards_on = Cluster.uncertain_awards_on
+    status_award_on = Cluster.status_award_on
+    award_told_on = Cluster.award_told_on
+    status_valid_until = Cluster.status_valid_until
+    is_status_expiring_on = Cluster.is_status_expiring_on
+    status_on = Cluster.status_on
+    status_badge_on = Cluster.status_badge_on
+    representation_on = Cluster.representation_on
+
+    def __init__(self):
+        self.listed_awards, self.listed_terms = [], []
+
+
 def list_rows(ids, on):
     """The list's rows for the clusters `ids`, in that order, as the cells they show.
 
-    Related rows are read by one plain query each and grouped here: prefetching built a
-    queryset for every cluster and relation, and the template asking the models for each
-    cell cost more again. Each cell is worked out once, in Python.
+    Related rows are read by one plain query each, as values, and grouped here:
+    prefetching built a queryset for every cluster and relation, and model instances
+    cost more than the rules read from them. Each cell is worked out once, in Python.
     """
     if not ids:
         return []
-    clusters = {
-        cluster.pk: cluster
-        for cluster in Cluster.objects.filter(pk__in=ids).only(
-            "slug", "name", "city", "voivodeship"
-        )
-    }
-    for cluster in clusters.values():
-        cluster.listed_awards, cluster.listed_terms, cluster.listed_specialisations = [], [], []
-    for award in StatusAward.objects.published().filter(cluster_id__in=ids):
-        clusters[award.cluster_id].listed_awards.append(award)
-    terms = Representation.objects.filter(cluster_id__in=ids).select_related("coordinator")
-    for term in terms.only("cluster_id", "since", "until", "coordinator__name"):
-        clusters[term.cluster_id].listed_terms.append(term)
-    specialisations = (
+    rules = {pk: ListedCluster() for pk in ids}
+    awards = StatusAward.objects.published().filter(cluster_id__in=ids)
+    for cluster_id, *dates in awards.values_list("cluster_id", *ListedAward.FIELDS):
+        rules[cluster_id].listed_awards.append(ListedAward(*dates))
+    terms = Representation.objects.filter(cluster_id__in=ids)
+    for cluster_id, *term in terms.values_list("cluster_id", "since", "until", "coordinator__name"):
+        rules[cluster_id].listed_terms.append(ListedTerm(*term))
+    specialisations = {pk: [] for pk in ids}
+    names = (
         Cluster.specialisations.through.objects.filter(cluster_id__in=ids)
         .order_by("specialisation__name")
         .values_list("cluster_id", "specialisation__name", "specialisation__name_en")
     )
-    for cluster_id, name, name_en in specialisations:
-        clusters[cluster_id].listed_specialisations.append(in_page_language(name, name_en))
+    for cluster_id, name, name_en in names:
+        specialisations[cluster_id].append(in_page_language(name, name_en))
     # One address reversed for the page and each slug put in it (a slug needs no quoting).
     address = reverse("clusters:detail", kwargs={"slug": "-"})
+    voivodeship_names = dict(Cluster._meta.get_field("voivodeship").flatchoices)
     voivodeships = {}
     status_cells = StatusCells(on)
-    rows = []
-    for pk in ids:
-        cluster = clusters[pk]
-        if cluster.voivodeship not in voivodeships:
-            voivodeships[cluster.voivodeship] = cluster.get_voivodeship_display()
+    rows = {}
+    clusters = Cluster.objects.filter(pk__in=ids)
+    for pk, slug, name, city, voivodeship in clusters.values_list(
+        "pk", "slug", "name", "city", "voivodeship"
+    ):
+        if voivodeship not in voivodeships:
+            # As get_voivodeship_display(): the code itself when it is no choice.
+            voivodeships[voivodeship] = str(voivodeship_names.get(voivodeship, voivodeship))
+        cluster = rules[pk]
         term = cluster.representation_on(on, terms=cluster.listed_terms)
-        comma = ", " if cluster.city and cluster.voivodeship else ""
-        rows.append(
-            ClusterRow(
-                url=address.replace("/-/", f"/{cluster.slug}/"),
-                name=cluster.name,
-                specialisations=", ".join(cluster.listed_specialisations),
-                seat=f"{cluster.city}{comma}{voivodeships[cluster.voivodeship]}",
-                coordinator=term.coordinator.name if term else "–",
-                status=status_cells.cell(cluster),
-            )
+        comma = ", " if city and voivodeship else ""
+        rows[pk] = ClusterRow(
+            url=address.replace("/-/", f"/{slug}/"),
+            name=name,
+            specialisations=", ".join(specialisations[pk]),
+            seat=f"{city}{comma}{voivodeships[voivodeship]}",
+            coordinator=term.coordinator_name if term else "–",
+            status=status_cells.cell(cluster),
         )
-    return rows
+    return [rows[pk] for pk in ids]
 
 
 def last_status_hint(on):
@@ -203,9 +283,11 @@ def last_status_hint(on):
     empty list, so a full page costs what it did.
     """
     published = Cluster.objects.published()
-    if published.with_status_on(on).exists():
-        return {}
     day = published.last_day_with_status(on)
+    if day == on:
+        # The last day with status is the day itself: somebody holds it (one query, where
+        # asking with_status_on(on).exists() first made two).
+        return {}
     count = published.with_status_on(day).count() if day else 0
     return {"no_status_today": True, "last_status_day": day, "last_status_count": count}
 
@@ -242,7 +324,7 @@ DOWNLOADS = [
 
 def downloads(count):
     return [
-        {"url_name": url_name, "label": label, "note": note, "size": overhead + per_row * count}
+        {"url": reverse(url_name), "label": label, "note": note, "size": overhead + per_row * count}
         for url_name, label, note, per_row, overhead in DOWNLOADS
     ]
 

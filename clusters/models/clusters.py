@@ -160,6 +160,19 @@ class IsTrue(Lookup):
         return f"{lhs} = 1", params
 
 
+class IsFalse(IsTrue):
+    """`IsFalse(F("flag"), False)`: the flag is unset, written with no SQL parameter (see
+    IsTrue), so SQLite reads it from a partial index on `"published" = 0`."""
+
+    lookup_name = "is_false"
+
+    def as_sql(self, compiler, connection):
+        lhs, params = compiler.compile(self.lhs)
+        if connection.features.has_native_boolean_field:
+            return f"NOT {lhs}", params
+        return f"{lhs} = 0", params
+
+
 class OfPublishedCluster(Lookup):
     """`OfPublishedCluster(F("cluster"), True)`: the row's cluster is published, told by
     its not being one of the few unpublished ones (read from cluster_unpublished_ids)
@@ -184,6 +197,9 @@ class OfPublishedCluster(Lookup):
 class ClusterQuerySet(NaturalKeyQuerySet):
     def published(self):
         return self.filter(IsTrue(F("published"), True))
+
+    def unpublished(self):
+        return self.filter(IsFalse(F("published"), False))
 
     def with_status_on(self, on=None):
         """Clusters holding KKK status on `on` (default today)."""
@@ -411,7 +427,8 @@ class Cluster(models.Model):
             # (3 ms for 100 000, against 13 ms along the wide index above) and those of a
             # voivodeship, which this one also gives in the list's order.
             models.Index(fields=["id"], condition=Q(published=True), name="cluster_published_ids"),
-            # The few unpublished ones, which public counts leave out (attach_public_counts).
+            # The few unpublished ones, which public counts (attach_public_counts) and a
+            # search's count from the trigram index (clusters.search.published_matches) leave out.
             models.Index(
                 fields=["id"], condition=Q(published=False), name="cluster_unpublished_ids"
             ),

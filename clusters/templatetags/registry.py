@@ -24,11 +24,12 @@ _badges = {}
 @register.simple_tag
 def status_badge(state):
     """`{% status_badge state %}`: the badge of a StatusState (any other value: never held)."""
-    state = StatusState(state) if state in StatusState.values else StatusState.NEVER
-    key = (state.value, get_language())
+    key = (state, get_language())
     if key not in _badges:
+        # StatusState.values builds its list on every call: judged once a state and language.
+        known = StatusState(state) if state in StatusState.values else StatusState.NEVER
         _badges[key] = format_html(
-            '<span class="badge badge--{}">{}</span>', state.value, state.label
+            '<span class="badge badge--{}">{}</span>', known.value, known.label
         )
     return _badges[key]
 
@@ -59,12 +60,22 @@ class StatusCells:
 
     def __init__(self, on):
         self.on = on
-        self.short_dates = {}
+        self.notes = {}
+        self.estimated, self.until = gettext("estimated dates"), gettext("until")
 
-    def short_date(self, day):
-        if day not in self.short_dates:
-            self.short_dates[day] = date(day, "SHORT_DATE_FORMAT")
-        return self.short_dates[day]
+    def note(self, award):
+        """The award's dates as the cell tells them, written once for every award alike."""
+        key = (award.dates_estimated, award.valid_from, award.valid_until)
+        if award.dates_estimated:
+            key += (award.earliest_start, award.latest_end)
+        if key not in self.notes:
+            if award.dates_estimated:
+                note = format_html("{}: {}", self.estimated, estimated_bounds(award))
+            else:
+                until = date(award.valid_until, "SHORT_DATE_FORMAT")
+                note = format_html("{} {}", self.until, until)
+            self.notes[key] = note
+        return self.notes[key]
 
     def cell(self, cluster):
         """A row's status, with the end of the award told."""
@@ -72,11 +83,7 @@ class StatusCells:
         award = cluster.award_told_on(self.on)
         if not award:
             return badge
-        if award.dates_estimated:
-            note = format_html("{}: {}", gettext("estimated dates"), estimated_bounds(award))
-        else:
-            note = format_html("{} {}", gettext("until"), self.short_date(award.valid_until))
-        return format_html('{}\n        <br><span class="note">{}</span>', badge, note)
+        return format_html('{}\n        <br><span class="note">{}</span>', badge, self.note(award))
 
 
 @register.simple_tag
