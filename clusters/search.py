@@ -43,7 +43,7 @@ def search_text(*parts):
     return " | ".join(fold(part) for part in parts if part)
 
 
-# Words this long are looked up in the trigram index (migration 0013); shorter words
+# Words this long are looked up in the trigram index (migration 0014); shorter words
 # have no trigram and are matched by LIKE over the rows, as before.
 TRIGRAM_LENGTH = 3
 # A search matching more clusters than this reads them as before: the list's pages then

@@ -1,4 +1,4 @@
-"""Search through the trigram index (migration 0013) finds exactly what LIKE over every row found.
+"""Search through the trigram index (migration 0014) finds exactly what LIKE over every row found.
 
 On SQLite the FTS5 table is kept by triggers, so every way clusters' search text is
 written must leave it right; PostgreSQL's GIN index is the database's own business.
