@@ -10,7 +10,7 @@ from django.http import (
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, localize
 from django.utils.html import escape, format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -18,12 +18,13 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from clusters import tilemap
-from clusters.models import Cluster, ReportedStatusCount, Round, Specialisation, StatusAward
+from clusters.models import Cluster, ReportedStatusCount, Round, StatusAward
 from clusters.models.rounds import attach_public_counts, roman
 from clusters.views import ROUND_AWARDS_PER_PAGE
 from core.addresses import slug_address
 from core.dates import today
 from core.display import COOKIE_MAX_AGE, SWITCHES, is_on
+from core.language import in_page_language
 from events.models import Event
 
 from .models import AccessibilityStatement, InaccessibleContent
@@ -84,27 +85,25 @@ def award_items(round_):
 def home(request):
     on = today()
     published = Cluster.objects.published()
-    holding_today = holders_count(on)
-    # When nobody holds status today, the map shows the last day anybody did.
-    map_day = on if holding_today else published.last_day_with_status(on)
-    holders = published.with_status_on(map_day) if map_day else published.none()
-    # A holder counts as resting on estimates when no award with exact dates covers the day.
-    on_exact_dates = StatusAward.objects.valid_on(map_day).filter(
-        cluster=OuterRef("pk"), dates_estimated=False
-    )
-    by_voivodeship, estimated_by_voivodeship = {}, {}
-    for voivodeship, n, estimated in (
-        holders.values("voivodeship")
-        .annotate(n=Count("pk"), estimated=Count("pk", filter=~Exists(on_exact_dates)))
-        .values_list("voivodeship", "n", "estimated")
-    ):
-        by_voivodeship[voivodeship], estimated_by_voivodeship[voivodeship] = n, estimated
-    by_specialisation = specialisations_of_holders(map_day)
-    years = published.status_years(FIRST_CHART_YEAR, on.year)
+    # The map's counts of today's holders give how many hold status today; when nobody
+    # does, the map shows the last day anybody did.
+    by_voivodeship, estimated_by_voivodeship = holders_by_voivodeship(on)
+    holding_today = sum(by_voivodeship.values())
+    map_day = on
+    if not holding_today:
+        map_day = published.last_day_with_status(on)
+        by_voivodeship, estimated_by_voivodeship = holders_by_voivodeship(map_day)
+    # The list's address and the map's day, the same in every link of the map and table.
+    list_url, map_iso = escape(reverse("clusters:list")), map_day.isoformat() if map_day else ""
+    # One read of the awards' periods for the chart and for the reported counts it compares
+    # (their days fall within the chart's years).
+    first_day = datetime.date(FIRST_CHART_YEAR, 1, 1)
+    periods = list(published.status_periods(first_day, datetime.date(on.year, 12, 31)))
+    years = published.status_years(FIRST_CHART_YEAR, on.year, periods)
     # Counts sources report where the registry knows fewer holders: the chart is short there.
-    incomplete_counts = ReportedStatusCount.objects.between(
-        datetime.date(FIRST_CHART_YEAR, 1, 1), on
-    ).above_registry(published)
+    incomplete_counts = ReportedStatusCount.objects.between(first_day, on).above_registry(
+        published, periods
+    )
     events = Event.objects.published().select_related("part_of")
     return render(
         request,
@@ -115,11 +114,13 @@ def home(request):
             "map_day": map_day,
             "map_total": sum(by_voivodeship.values()),
             "map_estimated": sum(estimated_by_voivodeship.values()),
-            "tiles": labelled(tilemap.tiles(by_voivodeship, estimated_by_voivodeship)),
+            "map": map_markup(
+                tilemap.tiles(by_voivodeship, estimated_by_voivodeship), list_url, map_iso
+            ),
             "unplaced": by_voivodeship.get("", 0),
             "map_width": tilemap.COLUMNS * tilemap.TILE_WIDTH,
             "map_height": tilemap.ROWS * tilemap.TILE_HEIGHT,
-            "by_specialisation": by_specialisation,
+            "specialisation_rows": specialisation_rows(map_day, list_url, map_iso),
             "chart": year_chart(years),
             "incomplete_counts": incomplete_counts,
             "missing_rounds": [roman(number) for number in Round.objects.missing_numbers()],
@@ -141,83 +142,160 @@ def holder_awards(on):
     return StatusAward.objects.published().valid_on(on).filter(cluster__published=True)
 
 
-def holders_count(on):
-    """How many published clusters hold status on `on` (a cluster with two awards once)."""
-    return holder_awards(on).values("cluster_id").distinct().count()
+def holders_by_voivodeship(day):
+    """({voivodeship: clusters holding status on `day`}, {voivodeship: how many of them
+    rest on estimated dates}); empty for no day.
+
+    A holder rests on estimates when no award with exact dates covers the day.
+    """
+    if day is None:
+        return {}, {}
+    on_exact_dates = StatusAward.objects.valid_on(day).filter(
+        cluster=OuterRef("pk"), dates_estimated=False
+    )
+    by_voivodeship, estimated_by_voivodeship = {}, {}
+    for voivodeship, n, estimated in (
+        Cluster.objects.published()
+        .with_status_on(day)
+        .values("voivodeship")
+        .annotate(n=Count("pk"), estimated=Count("pk", filter=~Exists(on_exact_dates)))
+        .values_list("voivodeship", "n", "estimated")
+    ):
+        by_voivodeship[voivodeship], estimated_by_voivodeship[voivodeship] = n, estimated
+    return by_voivodeship, estimated_by_voivodeship
 
 
-def specialisations_of_holders(on):
-    """Specialisations with `n`, the count of clusters holding status on `on`, busiest
-    first, then by name (the database's order of names).
+def specialisation_rows(on, list_url, map_iso):
+    """The table rows of specialisations with the count of clusters holding status on `on`,
+    busiest first, then by name (the database's order of names), each linking to those
+    clusters.
 
-    Counted in one grouped query over the holders' specialisation rows: annotated on
-    specialisations, the count joined every cluster of each (2 s at 100 000 clusters
-    on SQLite), and a subquery per specialisation read the holders again for each.
+    Counted in one grouped query over the holders' specialisation rows, the names joined:
+    annotated on specialisations, the count joined every cluster of each (2 s at 100 000
+    clusters on SQLite), and a subquery per specialisation read the holders again for each.
     """
     if on is None:
-        return []
-    counts = dict(
+        return ""
+    counts = (
         Cluster.specialisations.through.objects.filter(
             cluster__in=holder_awards(on).values("cluster_id")
         )
-        .order_by()
-        .values("specialisation")
+        .values_list("specialisation__name", "specialisation__name_en", "specialisation__slug")
         .annotate(n=Count("*"))
-        .values_list("specialisation", "n")
+        .order_by("specialisation__name")
     )
-    specialisations = list(Specialisation.objects.filter(pk__in=counts).order_by("name"))
-    for specialisation in specialisations:
-        specialisation.n = counts[specialisation.pk]
     # A stable sort: specialisations of one count stay in the database's name order.
-    return sorted(specialisations, key=lambda specialisation: -specialisation.n)
+    return mark_safe(
+        "".join(
+            f'<tr><th scope="row"><a href="{list_url}?specialisation={escape(slug)}'
+            f'&amp;status=current&amp;as_of={map_iso}">'
+            f"{escape(in_page_language(name, name_en))}</a></th>"
+            f'<td class="number">{localize(n)}</td></tr>'
+            for name, name_en, slug, n in sorted(counts, key=lambda row: -row[3])
+        )
+    )
 
 
-def labelled(tiles):
-    """The tiles with the label a screen reader gives each tile's link (`label`).
+def estimated_part(n):
+    """pages/_estimated_part.html's words, for markup written here: `n` as given."""
+    return gettext("including %(n)s based on estimated dates") % {"n": n}
 
-    Written here once per tile rather than by an include twice per tile, which cost
-    more than the rest of the map.
+
+def map_markup(tiles, list_url, map_iso):
+    """The map's three forms, each tile linking to its voivodeship's holders on the map's day:
+    the SVG's tile links (`svg`), the list shown instead on narrow screens (`items`) and
+    the table's rows (`rows`).
+
+    Written here, not by three template loops over the 16 tiles, which cost as much as
+    the rest of the page. Numbers in the SVG are not localised, in the list and table they
+    are (`localize`), as the template's {% localize off %} around the SVG had it.
     """
+    svg, items, rows = [], [], []
     for tile in tiles:
+        href = (
+            f"{list_url}?voivodeship={escape(tile['key'])}&amp;status=current&amp;as_of={map_iso}"
+        )
         label = ngettext(
             "%(name)s: %(counter)s cluster", "%(name)s: %(counter)s clusters", tile["count"]
         ) % {"name": escape(tile["name"]), "counter": tile["count"]}
         if tile["estimated"]:
-            label += ", " + gettext("including %(n)s based on estimated dates") % {
-                "n": tile["estimated"]
-            }
-        tile["label"] = mark_safe(label)  # the name is escaped, the messages are ours
-    return tiles
+            label += ", " + estimated_part(tile["estimated"])
+        name, count, star = (
+            escape(tile["name"]),
+            localize(tile["count"]),
+            "*" * bool(tile["estimated"]),
+        )
+        colours = f"shade-{tile['shade']} ink-{tile['ink']}"
+        # The name comes before the count in the markup, so the visible text reads as the
+        # accessible name begins.
+        squeezed = (
+            f' textLength="{tile["name_length"]}" lengthAdjust="spacingAndGlyphs"'
+            if tile["name_length"]
+            else ""
+        )
+        svg.append(
+            f'\n    \n    <a href="{href}" class="{colours}" aria-label="{label}">'
+            f'\n      <rect x="{tile["x"]}" y="{tile["y"]}" width="{tile["width"]}"'
+            f' height="{tile["height"]}" rx="6"></rect>'
+            f'\n      <text x="{tile["cx"]}" y="{tile["name_y"]}"{squeezed}>{name}</text>'
+            f'\n      <text x="{tile["cx"]}" y="{tile["count_y"]}" class="count">'
+            f"{tile['count']}{star}</text>\n    </a>\n    "
+        )
+        items.append(
+            f'<li class="{colours}"><a href="{href}" aria-label="{label}"><span>{name}</span>'
+            f' <span class="count">{count}{star}</span></a></li>\n    '
+        )
+        estimated = f" ({estimated_part(localize(tile['estimated']))})" if tile["estimated"] else ""
+        rows.append(
+            f'<tr><th scope="row"><a href="{href}">{name}</a></th>'
+            f'<td class="number">{count}{estimated}</td></tr>'
+        )
+    return {
+        "svg": mark_safe("".join(svg)),
+        "items": mark_safe("".join(items)),
+        "rows": mark_safe("".join(rows)),
+    }
 
 
 def year_chart(years):
-    """Bars for the inline SVG chart: whole-unit heights relative to the busiest year.
+    """The inline SVG chart of `years`, {year: (clusters, of them on estimated dates only)}:
+    whole-unit bar heights relative to the busiest year.
 
-    `years` is {year: (clusters, of them on estimated dates only)}.
+    The bars, the chart's text description and the table's rows are written here rather
+    than by template loops; as in the SVG they replace, its numbers are not localised
+    and the table's are.
     """
     top = max((count for count, _ in years.values()), default=0) or 1
     bar, height = 40, 200
-    heights = {year: round(count * height / top) for year, (count, _) in years.items()}
+    year_y = height + 18
+    summary, bars, rows = [], [], []
+    for index, (year, (count, estimated)) in enumerate(years.items()):
+        bar_height = round(count * height / top)
+        x, label_x, star = index * bar + 4, index * bar + bar // 2, "*" * bool(estimated)
+        summary.append(
+            f"{year}: {count}, {estimated_part(estimated)}" if estimated else f"{year}: {count}"
+        )
+        bars.append(
+            f'\n    <rect class="bar" x="{x}" y="{height - bar_height}" width="{bar - 8}"'
+            f' height="{bar_height}"></rect>'
+            f'\n    <text x="{label_x}" y="{height - bar_height - 5}">{count}{star}</text>'
+            f'\n    <text x="{label_x}" y="{year_y}" class="year-full">{year}</text>'
+            f'\n    <text x="{label_x}" y="{year_y}" class="year-short">’{str(year)[2:]}</text>'
+            "\n    "
+        )
+        part = f" ({estimated_part(localize(estimated))})" if estimated else ""
+        rows.append(
+            f'<tr><th scope="row">{localize(year)}</th>'
+            f'<td class="number">{localize(count)}{part}</td></tr>'
+        )
     return {
         "width": bar * len(years),
         "height": height,
-        "year_y": height + 18,
         "view_height": height + 45,
         "estimated": any(estimated for _, estimated in years.values()),
-        "bars": [
-            {
-                "year": year,
-                "count": count,
-                "estimated": estimated,
-                "x": index * bar + 4,
-                "width": bar - 8,
-                "height": heights[year],
-                "y": height - heights[year],
-                "count_y": height - heights[year] - 5,
-                "label_x": index * bar + bar // 2,
-            }
-            for index, (year, (count, estimated)) in enumerate(years.items())
-        ],
+        "summary": mark_safe("; ".join(summary)),  # numbers and our words
+        "bars": mark_safe("".join(bars)),
+        "rows": mark_safe("".join(rows)),
     }
 
 
