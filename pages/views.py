@@ -1,6 +1,6 @@
 import datetime
 
-from django.db.models import Count, Exists, F, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Window
 from django.http import (
     Http404,
     HttpResponseBadRequest,
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from clusters import tilemap
 from clusters.models import Cluster, ReportedStatusCount, Round, StatusAward
-from clusters.models.rounds import attach_public_counts, roman
+from clusters.models.rounds import roman
 from clusters.views import ROUND_AWARDS_PER_PAGE
 from core.addresses import slug_address
 from core.dates import today
@@ -38,6 +38,7 @@ HOME_AWARDS = ROUND_AWARDS_PER_PAGE
 
 
 def latest_round():
+    """The latest round with its first HOME_AWARDS awards' <li> (`award_items`), or None."""
     latest = (
         Round.objects.select_related("organiser")
         .prefetch_related("organiser__names")
@@ -45,18 +46,20 @@ def latest_round():
         .order_by("-year", F("results_date").desc(nulls_last=True), "-pk")
         .first()
     )
-    return attach_public_counts([latest])[0] if latest else None
+    if latest is not None:
+        latest.award_items = award_items(latest)
+    return latest
 
 
 def award_items(round_):
     """The <li> of the first HOME_AWARDS public awards of `round_` to published clusters,
-    in name order.
+    in name order; sets `awards_recorded` on the round, their count, as
+    attach_public_counts does.
 
     Written in Python from bare rows: a round of 10 000 awards spent seconds in model
-    instances, reverse() and the template loop, for the same HTML.
+    instances, reverse() and the template loop, for the same HTML. The count comes
+    with the rows (a window over all of them), not from a query of its own.
     """
-    if round_ is None:
-        return ""
     address = slug_address("clusters:detail")
     valid_until = gettext("valid until")
     days = {}
@@ -64,10 +67,13 @@ def award_items(round_):
         StatusAward.objects.published()
         .filter(round=round_, cluster__published=True)
         .order_by("cluster__sort_key")
-        .values_list("cluster__slug", "cluster__name", "valid_until")[:HOME_AWARDS]
+        .annotate(recorded=Window(Count("*")))
+        .values_list("cluster__slug", "cluster__name", "valid_until", "recorded")[:HOME_AWARDS]
     )
     items = []
-    for slug, name, until in rows:
+    round_.awards_recorded = 0
+    for slug, name, until, recorded in rows:
+        round_.awards_recorded = recorded
         if until not in days:
             days[until] = date_format(until, "SHORT_DATE_FORMAT")
         items.append(
@@ -104,7 +110,7 @@ def home(request):
     incomplete_counts = ReportedStatusCount.objects.between(first_day, on).above_registry(
         published, periods
     )
-    events = Event.objects.published().select_related("part_of")
+    events = Event.objects.published()
     return render(
         request,
         "pages/home.html",
@@ -125,7 +131,6 @@ def home(request):
             "incomplete_counts": incomplete_counts,
             "missing_rounds": [roman(number) for number in Round.objects.missing_numbers()],
             "latest_round": (latest := latest_round()),
-            "latest_awards": award_items(latest),
             "latest_awards_more": latest is not None and latest.awards_recorded > HOME_AWARDS,
             "upcoming_events": events.upcoming(on).order_by("start_date")[:HOME_EVENTS],
             "recent_events": events.past(on).order_by("-start_date")[:HOME_EVENTS],

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from clusters.models import Application, Cluster, Person, PersonRole
 from tests.factories import (
@@ -80,6 +81,27 @@ def test_home_shows_the_latest_round_and_upcoming_and_recent_events(client):
     assert "Runda VI" in page and "Klaster Nowy" in page
     assert "Gala przyszła" in page and "Gala dawna" in page
     assert "Gala ukryta" not in page
+
+
+def test_home_counts_the_latest_rounds_public_awards_of_published_clusters_only(client):
+    round_ = RoundFactory(name="Runda VII", year=2026)
+    StatusAwardFactory(round=round_, cluster__name="Klaster Jawny")
+    StatusAwardFactory(round=round_, cluster__name="Klaster Ukryty", cluster__published=False)
+    StatusAwardFactory(
+        round=round_,
+        cluster__name="Klaster Czekający",
+        awaits_publication=True,
+        published_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    page = text(client.get("/en/"))
+    assert "1 cluster was awarded status." in page and "Klaster Jawny" in page
+    assert "Klaster Ukryty" not in page and "Klaster Czekający" not in page
+
+
+def test_home_says_when_the_latest_round_has_no_results_yet(client):
+    RoundFactory(name="Runda VIII", year=2027)
+    page = text(client.get("/en/"))
+    assert "Runda VIII" in page and "The registry has no results of this round yet." in page
 
 
 # --- List -----------------------------------------------------------------
