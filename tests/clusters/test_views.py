@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -96,6 +97,24 @@ def test_home_counts_the_latest_rounds_public_awards_of_published_clusters_only(
     page = text(client.get("/en/"))
     assert "1 cluster was awarded status." in page and "Klaster Jawny" in page
     assert "Klaster Ukryty" not in page and "Klaster Czekający" not in page
+
+
+def test_home_shows_an_award_awaiting_publication_only_from_its_moment(client):
+    moment = timezone.now() + datetime.timedelta(hours=1)
+    StatusAwardFactory(
+        cluster__voivodeship="lodz",
+        valid_from=D(2026, 1, 1),
+        valid_until=D(2028, 1, 1),
+        awaits_publication=True,
+        published_at=moment,
+    )
+    before = text(client.get("/en/"))
+    assert '<span class="figure">0</span>' in before and "Lodz: 1 cluster" not in before
+    assert '<th scope="row">2026</th><td class="number">0</td>' in before
+    with time_machine.travel(moment, tick=False):
+        after = text(client.get("/en/"))
+    assert '<span class="figure">1</span>' in after and "Lodz: 1 cluster" in after
+    assert '<th scope="row">2026</th><td class="number">1</td>' in after
 
 
 def test_home_says_when_the_latest_round_has_no_results_yet(client):
