@@ -55,6 +55,29 @@ def test_home_counts_clusters_holding_status_today_by_voivodeship_and_industry(c
     assert "?specialisation=ict&amp;status=current" in page
 
 
+def test_home_counts_each_holder_once_per_industry_busiest_first_then_by_name(client):
+    energy, ict, water = (
+        SpecialisationFactory(name=name, slug=name.lower()) for name in ("Energia", "ICT", "Woda")
+    )
+    first = StatusAwardFactory(valid_from=D(2026, 1, 1), valid_until=D(2028, 1, 1)).cluster
+    # Two awards in force on the day: still one cluster of each of its industries.
+    StatusAwardFactory(
+        cluster=first, round=RoundFactory(), valid_from=D(2025, 1, 1), valid_until=D(2027, 1, 1)
+    )
+    first.specialisations.add(water, ict)
+    second = StatusAwardFactory(valid_from=D(2026, 1, 1), valid_until=D(2028, 1, 1)).cluster
+    second.specialisations.add(water, energy)
+    # Not holding status today: in no count.
+    StatusAwardFactory(
+        valid_from=D(2019, 1, 1), valid_until=D(2022, 1, 1)
+    ).cluster.specialisations.add(ict)
+    rows = re.findall(
+        r'specialisation=(\w+)&amp;[^"]*">[^<]*</a></th><td class="number">(\d+)<',
+        text(client.get("/")),
+    )
+    assert rows == [("woda", "2"), ("energia", "1"), ("ict", "1")]
+
+
 def test_home_with_nobody_holding_status_shows_the_last_day_anybody_did(client):
     StatusAwardFactory(valid_from=D(2022, 12, 17), valid_until=D(2025, 12, 17))
     page = text(client.get("/en/"))
