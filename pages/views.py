@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from clusters import tilemap
 from clusters.models import Cluster, ReportedStatusCount, Round, Specialisation, StatusAward
+from clusters.models.clusters import day_number
 from clusters.models.rounds import roman
 from clusters.views import ROUND_AWARDS_PER_PAGE
 from core.addresses import slug_address
@@ -91,21 +92,17 @@ def award_items(round_):
 def home(request):
     on = today()
     published = Cluster.objects.published()
-    # The map's counts of today's holders give how many hold status today; when nobody
-    # does, the map shows the last day anybody did.
-    by_voivodeship, estimated_by_voivodeship, by_specialisation = holders_on(on)
-    holding_today = sum(by_voivodeship.values())
-    map_day = on
-    if not holding_today:
-        map_day = published.last_day_with_status(on)
-        by_voivodeship, estimated_by_voivodeship, by_specialisation = holders_on(map_day)
-    # The list's address and the map's day, the same in every link of the map and table.
-    list_url, map_iso = escape(reverse("clusters:list")), map_day.isoformat() if map_day else ""
-    # One read of the awards' periods for the chart and for the reported counts it compares
-    # (their days fall within the chart's years).
+    # One read of the awards' periods for the chart, for the reported counts it compares
+    # (their days fall within the chart's years) and for the map's day: today when anybody
+    # holds status, else the last day anybody did.
     first_day = datetime.date(FIRST_CHART_YEAR, 1, 1)
     periods = list(published.status_periods(first_day, datetime.date(on.year, 12, 31)))
     years = published.status_years(FIRST_CHART_YEAR, on.year, periods)
+    map_day = last_day_in(periods, on) or published.last_day_with_status(on)
+    by_voivodeship, estimated_by_voivodeship, by_specialisation = holders_on(map_day)
+    holding_today = sum(by_voivodeship.values()) if map_day == on else 0
+    # The list's address and the map's day, the same in every link of the map and table.
+    list_url, map_iso = escape(reverse("clusters:list")), map_day.isoformat() if map_day else ""
     # Counts sources report where the registry knows fewer holders: the chart is short there.
     incomplete_counts = ReportedStatusCount.objects.between(first_day, on).above_registry(
         published, periods
@@ -136,6 +133,24 @@ def home(request):
             "recent_events": events.past(on).order_by("-start_date")[:HOME_EVENTS],
         },
     )
+
+
+def last_day_in(periods, on):
+    """The latest day up to `on` on which a cluster held status, from status_periods rows
+    (ClusterQuerySet.last_day_with_status from rows read already), or None when no
+    period had begun by `on`.
+
+    The periods are those touching the chart's years: an award they leave out ended
+    before all of them, so it can be the last one only when none of them had begun.
+    """
+    on_number = day_number(on)
+    last = max(
+        (until for _cluster, start, until, _estimated in periods if start <= on_number),
+        default=None,
+    )
+    if last is None:
+        return None
+    return min(datetime.date(last // 10000, last // 100 % 100, last % 100), on)
 
 
 def holders_on(day):

@@ -86,6 +86,21 @@ def test_home_with_nobody_holding_status_shows_the_last_day_anybody_did(client):
     assert "as_of=2025-12-17" in page
 
 
+def test_home_map_day_is_not_moved_by_a_status_that_begins_later_this_year(client):
+    StatusAwardFactory(valid_from=D(2022, 12, 17), valid_until=D(2025, 12, 17))
+    StatusAwardFactory(valid_from=D(2026, 12, 1), valid_until=D(2029, 12, 1))
+    page = text(client.get("/en/"))
+    assert '<span class="figure">0</span>' in page
+    assert "The last day on which clusters held it was 17 December 2025: 1 cluster" in page
+
+
+def test_home_finds_the_last_day_with_status_before_the_charts_years(client):
+    StatusAwardFactory(valid_from=D(2011, 3, 1), valid_until=D(2014, 3, 1))
+    page = text(client.get("/en/"))
+    assert "The last day on which clusters held it was 1 March 2014: 1 cluster" in page
+    assert "as_of=2014-03-01" in page
+
+
 def test_home_chart_counts_a_cluster_in_every_year_it_held_status_on_any_day(client):
     StatusAwardFactory(valid_from=D(2015, 12, 31), valid_until=D(2017, 1, 1))
     StatusAwardFactory(valid_from=D(2016, 6, 1), valid_until=D(2016, 7, 1))
