@@ -1,6 +1,6 @@
 import datetime
 
-from django.db.models import Count, F, Window
+from django.db.models import F
 from django.http import (
     Http404,
     HttpResponseBadRequest,
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from clusters import tilemap
 from clusters.models import Cluster, ReportedStatusCount, Round, Specialisation, StatusAward
 from clusters.models.clusters import day_number
-from clusters.models.rounds import roman
+from clusters.models.rounds import attach_public_counts, roman
 from clusters.views import ROUND_AWARDS_PER_PAGE
 from core.addresses import slug_address
 from core.dates import today
@@ -39,7 +39,8 @@ HOME_AWARDS = ROUND_AWARDS_PER_PAGE
 
 
 def latest_round():
-    """The latest round with its first HOME_AWARDS awards' <li> (`award_items`), or None."""
+    """The latest round with its public counts and its first HOME_AWARDS awards' <li>
+    (`award_items`), or None."""
     latest = (
         Round.objects.select_related("organiser")
         .prefetch_related("organiser__names")
@@ -47,19 +48,22 @@ def latest_round():
         .order_by("-year", F("results_date").desc(nulls_last=True), "-pk")
         .first()
     )
-    if latest is not None:
-        latest.award_items = award_items(latest)
+    if latest is None:
+        return None
+    # The count is a query of its own: counted with the rows (a window over them),
+    # PostgreSQL sorted all of a 10 000-award round's rows for the first 100 (200 ms
+    # instead of 15 at 100 000 clusters).
+    attach_public_counts([latest])
+    latest.award_items = award_items(latest)
     return latest
 
 
 def award_items(round_):
     """The <li> of the first HOME_AWARDS public awards of `round_` to published clusters,
-    in name order; sets `awards_recorded` on the round, their count, as
-    attach_public_counts does.
+    in name order.
 
     Written in Python from bare rows: a round of 10 000 awards spent seconds in model
-    instances, reverse() and the template loop, for the same HTML. The count comes
-    with the rows (a window over all of them), not from a query of its own.
+    instances, reverse() and the template loop, for the same HTML.
     """
     address = slug_address("clusters:detail")
     valid_until = gettext("valid until")
@@ -68,13 +72,10 @@ def award_items(round_):
         StatusAward.objects.published()
         .filter(round=round_, cluster__published=True)
         .order_by("cluster__sort_key")
-        .annotate(recorded=Window(Count("*")))
-        .values_list("cluster__slug", "cluster__name", "valid_until", "recorded")[:HOME_AWARDS]
+        .values_list("cluster__slug", "cluster__name", "valid_until")[:HOME_AWARDS]
     )
     items = []
-    round_.awards_recorded = 0
-    for slug, name, until, recorded in rows:
-        round_.awards_recorded = recorded
+    for slug, name, until in rows:
         if until not in days:
             days[until] = date_format(until, "SHORT_DATE_FORMAT")
         items.append(

@@ -174,10 +174,26 @@ class DayNumber(Func):
         " * 100 + EXTRACT(DAY FROM %(expressions)s) AS INTEGER)"
     )
 
+    @property
+    def convert_value(self):
+        # The database gives an integer already: no int() for each of 60 000 rows.
+        return self._convert_value_noop
+
     def as_sqlite(self, compiler, connection, **extra):
         # SQLite keeps a date as its ISO text.
         return self.as_sql(
             compiler, connection, template="CAST(REPLACE(%(expressions)s, '-', '') AS INTEGER)"
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        # date_part's double precision: EXTRACT's numeric made the read of 60 000 awards'
+        # periods take 75 ms in the database instead of 30.
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(date_part('year', %(expressions)s) * 10000"
+            " + date_part('month', %(expressions)s) * 100"
+            " + date_part('day', %(expressions)s) AS INTEGER)",
         )
 
 
