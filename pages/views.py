@@ -1,6 +1,6 @@
 import datetime
 
-from django.db.models import Count, Exists, F, OuterRef
+from django.db.models import F
 from django.http import (
     Http404,
     HttpResponseBadRequest,
@@ -9,8 +9,8 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
-from django.utils import translation
-from django.utils.formats import date_format
+from django.utils import timezone, translation
+from django.utils.formats import date_format, localize
 from django.utils.html import escape, format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -19,11 +19,13 @@ from django.views.decorators.http import require_POST
 
 from clusters import tilemap
 from clusters.models import Cluster, ReportedStatusCount, Round, Specialisation, StatusAward
-from clusters.models.rounds import attach_public_counts, roman
+from clusters.models.clusters import day_number
+from clusters.models.rounds import roman
 from clusters.views import ROUND_AWARDS_PER_PAGE
 from core.addresses import slug_address
 from core.dates import today
 from core.display import COOKIE_MAX_AGE, SWITCHES, is_on
+from core.language import in_page_language
 from events.models import Event
 
 from .models import AccessibilityStatement, InaccessibleContent
@@ -37,6 +39,8 @@ HOME_AWARDS = ROUND_AWARDS_PER_PAGE
 
 
 def latest_round():
+    """The latest round with the count of its public awards (`awards_recorded`) and the
+    <li> of the first HOME_AWARDS of them (`award_items`), or None."""
     latest = (
         Round.objects.select_related("organiser")
         .prefetch_related("organiser__names")
@@ -44,7 +48,20 @@ def latest_round():
         .order_by("-year", F("results_date").desc(nulls_last=True), "-pk")
         .first()
     )
-    return attach_public_counts([latest])[0] if latest else None
+    if latest is None:
+        return None
+    # What attach_public_counts sets that the page shows, counted alone (its grouped
+    # queries for any rounds took twice as long to build). A query of its own: counted
+    # with the rows (a window over them), PostgreSQL sorted all of a 10 000-award round's
+    # rows for the first 100 (200 ms instead of 15 at 100 000 clusters).
+    latest.awards_recorded = public_awards(latest).count()
+    latest.award_items = award_items(latest)
+    return latest
+
+
+def public_awards(round_):
+    """The awards of `round_` the public pages count: public ones, to published clusters."""
+    return StatusAward.objects.published().filter(round=round_, cluster__published=True)
 
 
 def award_items(round_):
@@ -54,14 +71,11 @@ def award_items(round_):
     Written in Python from bare rows: a round of 10 000 awards spent seconds in model
     instances, reverse() and the template loop, for the same HTML.
     """
-    if round_ is None:
-        return ""
     address = slug_address("clusters:detail")
     valid_until = gettext("valid until")
     days = {}
     rows = (
-        StatusAward.objects.published()
-        .filter(round=round_, cluster__published=True)
+        public_awards(round_)
         .order_by("cluster__sort_key")
         .values_list("cluster__slug", "cluster__name", "valid_until")[:HOME_AWARDS]
     )
@@ -84,28 +98,22 @@ def award_items(round_):
 def home(request):
     on = today()
     published = Cluster.objects.published()
-    holding_today = holders_count(on)
-    # When nobody holds status today, the map shows the last day anybody did.
-    map_day = on if holding_today else published.last_day_with_status(on)
-    holders = published.with_status_on(map_day) if map_day else published.none()
-    # A holder counts as resting on estimates when no award with exact dates covers the day.
-    on_exact_dates = StatusAward.objects.valid_on(map_day).filter(
-        cluster=OuterRef("pk"), dates_estimated=False
-    )
-    by_voivodeship, estimated_by_voivodeship = {}, {}
-    for voivodeship, n, estimated in (
-        holders.values("voivodeship")
-        .annotate(n=Count("pk"), estimated=Count("pk", filter=~Exists(on_exact_dates)))
-        .values_list("voivodeship", "n", "estimated")
-    ):
-        by_voivodeship[voivodeship], estimated_by_voivodeship[voivodeship] = n, estimated
-    by_specialisation = specialisations_of_holders(map_day)
-    years = published.status_years(FIRST_CHART_YEAR, on.year)
+    # One read of the awards' periods for the chart, for the reported counts it compares
+    # (their days fall within the chart's years) and for the map's day: today when anybody
+    # holds status, else the last day anybody did.
+    first_day = datetime.date(FIRST_CHART_YEAR, 1, 1)
+    periods = list(published.status_periods(first_day, datetime.date(on.year, 12, 31)))
+    years = published.status_years(FIRST_CHART_YEAR, on.year, periods)
+    map_day = last_day_in(periods, on) or published.last_day_with_status(on)
+    by_voivodeship, estimated_by_voivodeship, by_specialisation = holders_on(map_day)
+    holding_today = sum(by_voivodeship.values()) if map_day == on else 0
+    # The list's address and the map's day, the same in every link of the map and table.
+    list_url, map_iso = escape(reverse("clusters:list")), map_day.isoformat() if map_day else ""
     # Counts sources report where the registry knows fewer holders: the chart is short there.
-    incomplete_counts = ReportedStatusCount.objects.between(
-        datetime.date(FIRST_CHART_YEAR, 1, 1), on
-    ).above_registry(published)
-    events = Event.objects.published().select_related("part_of")
+    incomplete_counts = ReportedStatusCount.objects.between(first_day, on).above_registry(
+        published, periods
+    )
+    events = Event.objects.published()
     return render(
         request,
         "pages/home.html",
@@ -115,16 +123,17 @@ def home(request):
             "map_day": map_day,
             "map_total": sum(by_voivodeship.values()),
             "map_estimated": sum(estimated_by_voivodeship.values()),
-            "tiles": labelled(tilemap.tiles(by_voivodeship, estimated_by_voivodeship)),
+            "map": map_markup(
+                tilemap.tiles(by_voivodeship, estimated_by_voivodeship), list_url, map_iso
+            ),
             "unplaced": by_voivodeship.get("", 0),
             "map_width": tilemap.COLUMNS * tilemap.TILE_WIDTH,
             "map_height": tilemap.ROWS * tilemap.TILE_HEIGHT,
-            "by_specialisation": by_specialisation,
+            "specialisation_rows": specialisation_rows(by_specialisation, list_url, map_iso),
             "chart": year_chart(years),
             "incomplete_counts": incomplete_counts,
             "missing_rounds": [roman(number) for number in Round.objects.missing_numbers()],
             "latest_round": (latest := latest_round()),
-            "latest_awards": award_items(latest),
             "latest_awards_more": latest is not None and latest.awards_recorded > HOME_AWARDS,
             "upcoming_events": events.upcoming(on).order_by("start_date")[:HOME_EVENTS],
             "recent_events": events.past(on).order_by("-start_date")[:HOME_EVENTS],
@@ -132,92 +141,191 @@ def home(request):
     )
 
 
-def holder_awards(on):
-    """The public awards in force on `on` of published clusters.
+def last_day_in(periods, on):
+    """The latest day up to `on` on which a cluster held status, from status_periods rows
+    (ClusterQuerySet.last_day_with_status from rows read already), or None when no
+    period had begun by `on`.
 
-    The home page's figures start from these rows, a few per holder, read by the
-    validity index, rather than testing every cluster of the registry for an award.
+    The periods are those touching the chart's years: an award they leave out ended
+    before all of them, so it can be the last one only when none of them had begun.
     """
-    return StatusAward.objects.published().valid_on(on).filter(cluster__published=True)
-
-
-def holders_count(on):
-    """How many published clusters hold status on `on` (a cluster with two awards once)."""
-    return holder_awards(on).values("cluster_id").distinct().count()
-
-
-def specialisations_of_holders(on):
-    """Specialisations with `n`, the count of clusters holding status on `on`, busiest
-    first, then by name (the database's order of names).
-
-    Counted in one grouped query over the holders' specialisation rows: annotated on
-    specialisations, the count joined every cluster of each (2 s at 100 000 clusters
-    on SQLite), and a subquery per specialisation read the holders again for each.
-    """
-    if on is None:
-        return []
-    counts = dict(
-        Cluster.specialisations.through.objects.filter(
-            cluster__in=holder_awards(on).values("cluster_id")
-        )
-        .order_by()
-        .values("specialisation")
-        .annotate(n=Count("*"))
-        .values_list("specialisation", "n")
+    on_number = day_number(on)
+    last = max(
+        (until for _cluster, start, until, _estimated in periods if start <= on_number),
+        default=None,
     )
-    specialisations = list(Specialisation.objects.filter(pk__in=counts).order_by("name"))
-    for specialisation in specialisations:
-        specialisation.n = counts[specialisation.pk]
-    # A stable sort: specialisations of one count stay in the database's name order.
-    return sorted(specialisations, key=lambda specialisation: -specialisation.n)
+    if last is None:
+        return None
+    return min(datetime.date(last // 10000, last // 100 % 100, last % 100), on)
 
 
-def labelled(tiles):
-    """The tiles with the label a screen reader gives each tile's link (`label`).
+def holders_on(day):
+    """The counts of clusters holding status on `day` (none for no day): by voivodeship,
+    of them resting on estimated dates by voivodeship, and by specialisation's id.
 
-    Written here once per tile rather than by an include twice per tile, which cost
-    more than the rest of the map.
+    A holder rests on estimates when no award with exact dates covers the day. Counted
+    here from one read of the awards in force on the day, a few rows per holder (one a
+    specialisation): grouped in the database, with a subquery per cluster, and the
+    specialisations grouped in a query of their own, the counts took 3 times as long to
+    build on the built-in data and twice as long to run at 100 000 clusters.
     """
+    if day is None:
+        return {}, {}, {}
+    now = timezone.now()
+    seats, on_exact_dates, specialisations = {}, set(), set()
+    for cluster_id, voivodeship, estimated, awaits, published_at, specialisation in (
+        StatusAward.objects.valid_on(day)
+        .filter(cluster__published=True)
+        .order_by()
+        .values_list(
+            "cluster_id",
+            "cluster__voivodeship",
+            "dates_estimated",
+            "awaits_publication",
+            "published_at",
+            "cluster__specialisations",
+        )
+    ):
+        # Twin of StatusAward.is_published: only a public award makes a holder.
+        if not awaits or (published_at is not None and published_at <= now):
+            seats[cluster_id] = voivodeship
+        if not estimated:
+            on_exact_dates.add(cluster_id)
+        if specialisation is not None:
+            specialisations.add((cluster_id, specialisation))
+    by_voivodeship, estimated_by_voivodeship, by_specialisation = {}, {}, {}
+    for cluster_id, voivodeship in seats.items():
+        by_voivodeship[voivodeship] = by_voivodeship.get(voivodeship, 0) + 1
+        estimated = cluster_id not in on_exact_dates
+        estimated_by_voivodeship[voivodeship] = (
+            estimated_by_voivodeship.get(voivodeship, 0) + estimated
+        )
+    for cluster_id, specialisation in specialisations:
+        if cluster_id in seats:
+            by_specialisation[specialisation] = by_specialisation.get(specialisation, 0) + 1
+    return by_voivodeship, estimated_by_voivodeship, by_specialisation
+
+
+def specialisation_rows(counts, list_url, map_iso):
+    """The table rows of the specialisations of `counts` ({id: clusters holding status}),
+    busiest first, then by name (the database's order of names), each linking to those
+    clusters."""
+    specialisations = Specialisation.objects.filter(pk__in=counts).order_by("name")
+    # A stable sort: specialisations of one count stay in the database's name order.
+    return mark_safe(
+        "".join(
+            f'<tr><th scope="row"><a href="{list_url}?specialisation={escape(slug)}'
+            f'&amp;status=current&amp;as_of={map_iso}">'
+            f"{escape(in_page_language(name, name_en))}</a></th>"
+            f'<td class="number">{localize(counts[pk])}</td></tr>'
+            for pk, name, name_en, slug in sorted(
+                specialisations.values_list("pk", "name", "name_en", "slug"),
+                key=lambda row: -counts[row[0]],
+            )
+        )
+    )
+
+
+def estimated_part(n):
+    """pages/_estimated_part.html's words, for markup written here: `n` as given."""
+    return gettext("including %(n)s based on estimated dates") % {"n": n}
+
+
+def map_markup(tiles, list_url, map_iso):
+    """The map's three forms, each tile linking to its voivodeship's holders on the map's day:
+    the SVG's tile links (`svg`), the list shown instead on narrow screens (`items`) and
+    the table's rows (`rows`).
+
+    Written here, not by three template loops over the 16 tiles, which cost as much as
+    the rest of the page. Numbers in the SVG are not localised, in the list and table they
+    are (`localize`), as the template's {% localize off %} around the SVG had it.
+    """
+    svg, items, rows = [], [], []
     for tile in tiles:
+        href = (
+            f"{list_url}?voivodeship={escape(tile['key'])}&amp;status=current&amp;as_of={map_iso}"
+        )
         label = ngettext(
             "%(name)s: %(counter)s cluster", "%(name)s: %(counter)s clusters", tile["count"]
         ) % {"name": escape(tile["name"]), "counter": tile["count"]}
         if tile["estimated"]:
-            label += ", " + gettext("including %(n)s based on estimated dates") % {
-                "n": tile["estimated"]
-            }
-        tile["label"] = mark_safe(label)  # the name is escaped, the messages are ours
-    return tiles
+            label += ", " + estimated_part(tile["estimated"])
+        name, count, star = (
+            escape(tile["name"]),
+            localize(tile["count"]),
+            "*" * bool(tile["estimated"]),
+        )
+        colours = f"shade-{tile['shade']} ink-{tile['ink']}"
+        # The name comes before the count in the markup, so the visible text reads as the
+        # accessible name begins.
+        squeezed = (
+            f' textLength="{tile["name_length"]}" lengthAdjust="spacingAndGlyphs"'
+            if tile["name_length"]
+            else ""
+        )
+        svg.append(
+            f'\n    \n    <a href="{href}" class="{colours}" aria-label="{label}">'
+            f'\n      <rect x="{tile["x"]}" y="{tile["y"]}" width="{tile["width"]}"'
+            f' height="{tile["height"]}" rx="6"></rect>'
+            f'\n      <text x="{tile["cx"]}" y="{tile["name_y"]}"{squeezed}>{name}</text>'
+            f'\n      <text x="{tile["cx"]}" y="{tile["count_y"]}" class="count">'
+            f"{tile['count']}{star}</text>\n    </a>\n    "
+        )
+        items.append(
+            f'<li class="{colours}"><a href="{href}" aria-label="{label}"><span>{name}</span>'
+            f' <span class="count">{count}{star}</span></a></li>\n    '
+        )
+        estimated = f" ({estimated_part(localize(tile['estimated']))})" if tile["estimated"] else ""
+        rows.append(
+            f'<tr><th scope="row"><a href="{href}">{name}</a></th>'
+            f'<td class="number">{count}{estimated}</td></tr>'
+        )
+    return {
+        "svg": mark_safe("".join(svg)),
+        "items": mark_safe("".join(items)),
+        "rows": mark_safe("".join(rows)),
+    }
 
 
 def year_chart(years):
-    """Bars for the inline SVG chart: whole-unit heights relative to the busiest year.
+    """The inline SVG chart of `years`, {year: (clusters, of them on estimated dates only)}:
+    whole-unit bar heights relative to the busiest year.
 
-    `years` is {year: (clusters, of them on estimated dates only)}.
+    The bars, the chart's text description and the table's rows are written here rather
+    than by template loops; as in the SVG they replace, its numbers are not localised
+    and the table's are.
     """
     top = max((count for count, _ in years.values()), default=0) or 1
     bar, height = 40, 200
-    heights = {year: round(count * height / top) for year, (count, _) in years.items()}
+    year_y = height + 18
+    summary, bars, rows = [], [], []
+    for index, (year, (count, estimated)) in enumerate(years.items()):
+        bar_height = round(count * height / top)
+        x, label_x, star = index * bar + 4, index * bar + bar // 2, "*" * bool(estimated)
+        summary.append(
+            f"{year}: {count}, {estimated_part(estimated)}" if estimated else f"{year}: {count}"
+        )
+        bars.append(
+            f'\n    <rect class="bar" x="{x}" y="{height - bar_height}" width="{bar - 8}"'
+            f' height="{bar_height}"></rect>'
+            f'\n    <text x="{label_x}" y="{height - bar_height - 5}">{count}{star}</text>'
+            f'\n    <text x="{label_x}" y="{year_y}" class="year-full">{year}</text>'
+            f'\n    <text x="{label_x}" y="{year_y}" class="year-short">’{str(year)[2:]}</text>'
+            "\n    "
+        )
+        part = f" ({estimated_part(localize(estimated))})" if estimated else ""
+        rows.append(
+            f'<tr><th scope="row">{localize(year)}</th>'
+            f'<td class="number">{localize(count)}{part}</td></tr>'
+        )
     return {
         "width": bar * len(years),
         "height": height,
-        "year_y": height + 18,
         "view_height": height + 45,
         "estimated": any(estimated for _, estimated in years.values()),
-        "bars": [
-            {
-                "year": year,
-                "count": count,
-                "estimated": estimated,
-                "x": index * bar + 4,
-                "width": bar - 8,
-                "height": heights[year],
-                "y": height - heights[year],
-                "count_y": height - heights[year] - 5,
-                "label_x": index * bar + bar // 2,
-            }
-            for index, (year, (count, estimated)) in enumerate(years.items())
-        ],
+        "summary": mark_safe("; ".join(summary)),  # numbers and our words
+        "bars": mark_safe("".join(bars)),
+        "rows": mark_safe("".join(rows)),
     }
 
 

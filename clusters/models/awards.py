@@ -297,14 +297,15 @@ class ReportedStatusCountQuerySet(models.QuerySet):
     def between(self, first_day, last_day):
         return self.filter(on__range=(first_day, last_day))
 
-    def above_registry(self, clusters):
+    def above_registry(self, clusters, periods=None):
         """These reports where `clusters` (a Cluster queryset) hold status on fewer days' counts.
 
         Each report comes with `known`: how many of `clusters` the registry says held
-        status that day. Two queries, whatever the number of reports.
+        status that day. Two queries, whatever the number of reports; one when the
+        caller read the clusters' status_periods covering the reports' days (`periods`).
         """
         reports = list(self)
-        known = clusters.status_counts_on([report.on for report in reports])
+        known = clusters.status_counts_on([report.on for report in reports], periods)
         short = []
         for report in reports:
             report.known = known[report.on]

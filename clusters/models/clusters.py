@@ -1,10 +1,11 @@
 """Coordinators, specialisations and clusters, with their names, terms, members and labels."""
 
 import datetime
+from collections import Counter
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.db.models.lookups import Lookup
 from django.urls import reverse
@@ -194,6 +195,47 @@ class OfPublishedCluster(Lookup):
         return f"NOT ({lhs} IN ({clusters}))", params
 
 
+class DayNumber(Func):
+    """A date as the number YYYYMMDD: in the dates' order, the year its // 10000.
+
+    Counting 60 000 awards' periods spent more time in turning the database's dates
+    into Python dates than in anything else; numbers come as they are.
+    """
+
+    output_field = models.IntegerField()
+    template = (
+        "CAST(EXTRACT(YEAR FROM %(expressions)s) * 10000 + EXTRACT(MONTH FROM %(expressions)s)"
+        " * 100 + EXTRACT(DAY FROM %(expressions)s) AS INTEGER)"
+    )
+
+    @property
+    def convert_value(self):
+        # The database gives an integer already: no int() for each of 60 000 rows.
+        return self._convert_value_noop
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # SQLite keeps a date as its ISO text.
+        return self.as_sql(
+            compiler, connection, template="CAST(REPLACE(%(expressions)s, '-', '') AS INTEGER)"
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        # date_part's double precision: EXTRACT's numeric made the read of 60 000 awards'
+        # periods take 75 ms in the database instead of 30.
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(date_part('year', %(expressions)s) * 10000"
+            " + date_part('month', %(expressions)s) * 100"
+            " + date_part('day', %(expressions)s) AS INTEGER)",
+        )
+
+
+def day_number(day):
+    """`day` as DayNumber gives it."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
 class ClusterQuerySet(NaturalKeyQuerySet):
     def published(self):
         return self.filter(IsTrue(F("published"), True))
@@ -255,52 +297,75 @@ class ClusterQuerySet(NaturalKeyQuerySet):
         """{year: how many of these clusters held status on at least one day of that year}."""
         return {year: held for year, (held, _) in self.status_years(first_year, last_year).items()}
 
-    def status_years(self, first_year, last_year):
+    def status_periods(self, first_day, last_day):
+        """(cluster_id, valid_from, valid_until, dates_estimated) of these clusters' public
+        awards in force on any day of first_day..last_day, the dates as DayNumber: what
+        status_years and status_counts_on count, read once by a page that shows both."""
+        return (
+            StatusAward.objects.published()
+            .filter(
+                cluster__in=self.values("pk"), valid_from__lte=last_day, valid_until__gte=first_day
+            )
+            # Unordered: the awards' default order (by cluster name) joined and sorted every
+            # cluster for rows that are only counted.
+            .order_by()
+            .values_list(
+                "cluster_id", DayNumber("valid_from"), DayNumber("valid_until"), "dates_estimated"
+            )
+        )
+
+    def status_years(self, first_year, last_year, periods=None):
         """{year: (clusters that held status that year, how many of them only by estimated dates)}.
 
         A cluster counts in a year when an award's proven period touches it; the
         count rests on estimates when only awards with estimated dates put it there.
         One query whatever the number of clusters: the awards' periods are read
-        once and laid over the years in Python.
+        once, each cluster's years gathered as the bits of a number, and clusters of
+        the same years counted together. `periods`: these clusters' status_periods
+        covering the years, when the caller read them already.
         """
-        years = range(first_year, last_year + 1)
-        holders = {year: set() for year in years}
-        on_exact_dates = {year: set() for year in years}
-        periods = (
-            StatusAward.objects.published()
-            .filter(
-                cluster__in=self.values("pk"),
-                valid_from__lte=datetime.date(last_year, 12, 31),
-                valid_until__gte=datetime.date(first_year, 1, 1),
+        if periods is None:
+            periods = self.status_periods(
+                datetime.date(first_year, 1, 1), datetime.date(last_year, 12, 31)
             )
-            .values_list("cluster_id", "valid_from", "valid_until", "dates_estimated")
-        )
+        held, on_exact_dates = {}, {}
         for cluster_id, valid_from, valid_until, estimated in periods:
-            first, last = max(valid_from.year, first_year), min(valid_until.year, last_year)
-            for year in range(first, last + 1):
-                holders[year].add(cluster_id)
-                if not estimated:
-                    on_exact_dates[year].add(cluster_id)
-        return {
-            year: (len(holders[year]), len(holders[year] - on_exact_dates[year])) for year in years
-        }
+            first = max(valid_from // 10000, first_year)
+            last = min(valid_until // 10000, last_year)
+            # Bit n: the year first_year + n.
+            years = ((1 << (last - first + 1)) - 1) << (first - first_year)
+            held[cluster_id] = held.get(cluster_id, 0) | years
+            if not estimated:
+                on_exact_dates[cluster_id] = on_exact_dates.get(cluster_id, 0) | years
+        counts = {year: [0, 0] for year in range(first_year, last_year + 1)}
+        patterns = Counter(
+            (years, years & ~on_exact_dates.get(cluster_id, 0))
+            for cluster_id, years in held.items()
+        )
+        for (years, estimated_only), clusters in patterns.items():
+            for year, count in counts.items():
+                bit = 1 << (year - first_year)
+                if years & bit:
+                    count[0] += clusters
+                    if estimated_only & bit:
+                        count[1] += clusters
+        return {year: tuple(count) for year, count in counts.items()}
 
-    def status_counts_on(self, days):
-        """{day: how many of these clusters held status on it}, in one query for all days."""
+    def status_counts_on(self, days, periods=None):
+        """{day: how many of these clusters held status on it}, in one query for all days.
+
+        `periods`: these clusters' status_periods covering the days, if read already.
+        """
         days = sorted(set(days))
         if not days:
             return {}
-        periods = (
-            StatusAward.objects.published()
-            .filter(
-                cluster__in=self.values("pk"), valid_from__lte=days[-1], valid_until__gte=days[0]
-            )
-            .values_list("cluster_id", "valid_from", "valid_until")
-        )
+        if periods is None:
+            periods = self.status_periods(days[0], days[-1])
+        numbers = [(day, day_number(day)) for day in days]
         holders = {day: set() for day in days}
-        for cluster_id, valid_from, valid_until in periods:
-            for day in days:
-                if valid_from <= day <= valid_until:
+        for cluster_id, valid_from, valid_until, _estimated in periods:
+            for day, number in numbers:
+                if valid_from <= number <= valid_until:
                     holders[day].add(cluster_id)
         return {day: len(clusters) for day, clusters in holders.items()}
 

@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from clusters.models import AwardState, Cluster
+from clusters.models.clusters import day_number
 from tests.factories import ClusterFactory, RoundFactory, StatusAwardFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +85,29 @@ def test_no_cluster_means_no_last_day():
 def test_award_state_on_a_day(day, state):
     award = StatusAwardFactory.build(valid_from=D(2022, 12, 17), valid_until=D(2025, 12, 17))
     assert award.state_on(day) == state
+
+
+def test_award_periods_are_read_as_day_numbers_in_the_dates_order():
+    # The counts compare YYYYMMDD numbers the database computes with those of Python's dates.
+    award = StatusAwardFactory(valid_from=D(2009, 1, 2), valid_until=D(2031, 10, 30))
+    [(cluster_id, first, last, estimated)] = Cluster.objects.status_periods(
+        D(2009, 1, 2), D(2009, 1, 2)
+    )
+    assert (cluster_id, first, last, estimated) == (award.cluster_id, 20090102, 20311030, False)
+    assert day_number(D(2009, 1, 2)) == first
+
+
+def test_a_day_count_takes_both_ends_of_a_period_and_nothing_beyond():
+    StatusAwardFactory(valid_from=D(2022, 8, 25), valid_until=D(2025, 8, 24))
+    days = [D(2022, 8, 24), D(2022, 8, 25), D(2025, 8, 24), D(2025, 8, 25)]
+    assert Cluster.objects.status_counts_on(days) == dict(zip(days, [0, 1, 1, 0], strict=True))
+
+
+def test_years_of_awards_awaiting_publication_are_not_counted_yet():
+    StatusAwardFactory(
+        valid_from=D(2022, 1, 1),
+        valid_until=D(2024, 1, 1),
+        awaits_publication=True,
+        published_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    assert Cluster.objects.status_years(2022, 2022) == {2022: (0, 0)}

@@ -8,8 +8,10 @@ import re
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from clusters.models import Application, Cluster, Person, PersonRole, Round
 from clusters.models.rounds import attach_public_counts
@@ -54,12 +56,50 @@ def test_home_counts_clusters_holding_status_today_by_voivodeship_and_industry(c
     assert "?specialisation=ict&amp;status=current" in page
 
 
+def test_home_counts_each_holder_once_per_industry_busiest_first_then_by_name(client):
+    energy, ict, water = (
+        SpecialisationFactory(name=name, slug=name.lower()) for name in ("Energia", "ICT", "Woda")
+    )
+    first = StatusAwardFactory(valid_from=D(2026, 1, 1), valid_until=D(2028, 1, 1)).cluster
+    # Two awards in force on the day: still one cluster of each of its industries.
+    StatusAwardFactory(
+        cluster=first, round=RoundFactory(), valid_from=D(2025, 1, 1), valid_until=D(2027, 1, 1)
+    )
+    first.specialisations.add(water, ict)
+    second = StatusAwardFactory(valid_from=D(2026, 1, 1), valid_until=D(2028, 1, 1)).cluster
+    second.specialisations.add(water, energy)
+    # Not holding status today: in no count.
+    StatusAwardFactory(
+        valid_from=D(2019, 1, 1), valid_until=D(2022, 1, 1)
+    ).cluster.specialisations.add(ict)
+    rows = re.findall(
+        r'specialisation=(\w+)&amp;[^"]*">[^<]*</a></th><td class="number">(\d+)<',
+        text(client.get("/")),
+    )
+    assert rows == [("woda", "2"), ("energia", "1"), ("ict", "1")]
+
+
 def test_home_with_nobody_holding_status_shows_the_last_day_anybody_did(client):
     StatusAwardFactory(valid_from=D(2022, 12, 17), valid_until=D(2025, 12, 17))
     page = text(client.get("/en/"))
     assert '<span class="figure">0</span>' in page
     assert "The last day on which clusters held it was 17 December 2025: 1 cluster" in page
     assert "as_of=2025-12-17" in page
+
+
+def test_home_map_day_is_not_moved_by_a_status_that_begins_later_this_year(client):
+    StatusAwardFactory(valid_from=D(2022, 12, 17), valid_until=D(2025, 12, 17))
+    StatusAwardFactory(valid_from=D(2026, 12, 1), valid_until=D(2029, 12, 1))
+    page = text(client.get("/en/"))
+    assert '<span class="figure">0</span>' in page
+    assert "The last day on which clusters held it was 17 December 2025: 1 cluster" in page
+
+
+def test_home_finds_the_last_day_with_status_before_the_charts_years(client):
+    StatusAwardFactory(valid_from=D(2011, 3, 1), valid_until=D(2014, 3, 1))
+    page = text(client.get("/en/"))
+    assert "The last day on which clusters held it was 1 March 2014: 1 cluster" in page
+    assert "as_of=2014-03-01" in page
 
 
 def test_home_chart_counts_a_cluster_in_every_year_it_held_status_on_any_day(client):
@@ -81,6 +121,45 @@ def test_home_shows_the_latest_round_and_upcoming_and_recent_events(client):
     assert "Runda VI" in page and "Klaster Nowy" in page
     assert "Gala przyszła" in page and "Gala dawna" in page
     assert "Gala ukryta" not in page
+
+
+def test_home_counts_the_latest_rounds_public_awards_of_published_clusters_only(client):
+    round_ = RoundFactory(name="Runda VII", year=2026)
+    StatusAwardFactory(round=round_, cluster__name="Klaster Jawny")
+    StatusAwardFactory(round=round_, cluster__name="Klaster Ukryty", cluster__published=False)
+    StatusAwardFactory(
+        round=round_,
+        cluster__name="Klaster Czekający",
+        awaits_publication=True,
+        published_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    page = text(client.get("/en/"))
+    assert "1 cluster was awarded status." in page and "Klaster Jawny" in page
+    assert "Klaster Ukryty" not in page and "Klaster Czekający" not in page
+
+
+def test_home_shows_an_award_awaiting_publication_only_from_its_moment(client):
+    moment = timezone.now() + datetime.timedelta(hours=1)
+    StatusAwardFactory(
+        cluster__voivodeship="lodz",
+        valid_from=D(2026, 1, 1),
+        valid_until=D(2028, 1, 1),
+        awaits_publication=True,
+        published_at=moment,
+    )
+    before = text(client.get("/en/"))
+    assert '<span class="figure">0</span>' in before and "Lodz: 1 cluster" not in before
+    assert '<th scope="row">2026</th><td class="number">0</td>' in before
+    with time_machine.travel(moment, tick=False):
+        after = text(client.get("/en/"))
+    assert '<span class="figure">1</span>' in after and "Lodz: 1 cluster" in after
+    assert '<th scope="row">2026</th><td class="number">1</td>' in after
+
+
+def test_home_says_when_the_latest_round_has_no_results_yet(client):
+    RoundFactory(name="Runda VIII", year=2027)
+    page = text(client.get("/en/"))
+    assert "Runda VIII" in page and "The registry has no results of this round yet." in page
 
 
 # --- List -----------------------------------------------------------------
