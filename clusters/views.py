@@ -32,7 +32,10 @@ from .models import (
     Application,
     Cluster,
     ClusterFormerName,
+    ClusterLabel,
     EvaluationStage,
+    ExpertScore,
+    MemberCount,
     ReportedStatusCount,
     Representation,
     Round,
@@ -499,13 +502,24 @@ def cluster_record(request, slug):
 
 
 def published_cluster(slug):
+    # The models' default orderings start with the cluster (or the application, or the
+    # stage result), which joins the tables those order by; for one cluster's rows the
+    # rest of each ordering is the same order without the joins.
     return get_object_or_404(
         Cluster.objects.published().prefetch_related(
             "specialisations",
-            "former_names",
-            "member_counts",
-            "labels",
-            with_coordinators,
+            Prefetch(
+                "former_names",
+                queryset=ClusterFormerName.objects.order_by("used_from_year", "name"),
+            ),
+            Prefetch("member_counts", queryset=MemberCount.objects.order_by("-year")),
+            Prefetch("labels", queryset=ClusterLabel.objects.order_by("-awarded_on")),
+            Prefetch(
+                "representations",
+                queryset=Representation.objects.select_related("coordinator").order_by(
+                    F("since").asc(nulls_first=True)
+                ),
+            ),
             Prefetch(
                 "status_awards",
                 queryset=StatusAward.objects.published()
@@ -521,8 +535,13 @@ def published_cluster(slug):
                 .prefetch_related(
                     Prefetch(
                         "stage_results",
-                        queryset=StageResult.objects.select_related("stage").prefetch_related(
-                            "expert_scores"
+                        queryset=StageResult.objects.select_related("stage")
+                        .order_by("stage__order")
+                        .prefetch_related(
+                            Prefetch(
+                                "expert_scores",
+                                queryset=ExpertScore.objects.order_by("expert_number"),
+                            )
                         ),
                     )
                 )
