@@ -43,7 +43,7 @@ def cluster_organization(cluster, request):
     awards = [
         f"Krajowy Klaster Kluczowy ({award.round.display_name}), "
         f"{award.valid_from.isoformat()}–{award.valid_until.isoformat()}"
-        for award in cluster.status_awards.all()
+        for award in cluster.published_awards()
     ]
     if awards:
         data["award"] = awards

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.core.paginator import InvalidPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import EMPTY_VALUES
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -466,7 +466,18 @@ def cluster_detail(request, slug):
         return redirect(url, permanent=True)
     events = published_events().filter(events_of(cluster)).order_by("-start_date")
     on = today()
-    for application in cluster.published_applications:
+    # One cluster's rows read as plain lists: a prefetch per relation cost more in its
+    # machinery (a queryset filtered twice per relation) than the queries themselves.
+    # The models' default orderings start with the cluster (or the application, or the
+    # stage result), which joins the tables those order by; for one cluster's rows the
+    # rest of each ordering is the same order without the joins.
+    terms = list(
+        Representation.objects.filter(cluster_id=cluster.pk)
+        .select_related("coordinator")
+        .order_by(F("since").asc(nulls_first=True))
+    )
+    applications = published_applications(cluster)
+    for application in applications:
         mark_filled_columns(application)
     return render(
         request,
@@ -475,10 +486,18 @@ def cluster_detail(request, slug):
             "cluster": cluster,
             "on": on,
             "events": events,
-            "estimated": [a for a in cluster.status_awards.all() if a.dates_estimated],
+            "terms": terms,
+            "applications": applications,
+            "member_counts": list(
+                MemberCount.objects.filter(cluster_id=cluster.pk).order_by("-year")
+            ),
+            "labels": list(
+                ClusterLabel.objects.filter(cluster_id=cluster.pk).order_by("-awarded_on")
+            ),
+            "estimated": [a for a in cluster.listed_awards if a.dates_estimated],
             # Two terms of one coordinator are still one coordinator: the heading counts them.
-            "coordinators_count": len({t.coordinator_id for t in cluster.representations.all()}),
-            "current_term": cluster.representation_on(on),
+            "coordinators_count": len({t.coordinator_id for t in terms}),
+            "current_term": cluster.representation_on(on, terms=terms),
         },
     )
 
@@ -502,55 +521,50 @@ def cluster_record(request, slug):
 
 
 def published_cluster(slug):
-    # The models' default orderings start with the cluster (or the application, or the
-    # stage result), which joins the tables those order by; for one cluster's rows the
-    # rest of each ordering is the same order without the joins.
-    return get_object_or_404(
+    """The published cluster at `slug` with what its page and its JSON-LD read of it:
+    specialisations and former names prefetched, public awards as `listed_awards`."""
+    cluster = get_object_or_404(
         Cluster.objects.published().prefetch_related(
             "specialisations",
             Prefetch(
                 "former_names",
                 queryset=ClusterFormerName.objects.order_by("used_from_year", "name"),
             ),
-            Prefetch("member_counts", queryset=MemberCount.objects.order_by("-year")),
-            Prefetch("labels", queryset=ClusterLabel.objects.order_by("-awarded_on")),
-            Prefetch(
-                "representations",
-                queryset=Representation.objects.select_related("coordinator").order_by(
-                    F("since").asc(nulls_first=True)
-                ),
-            ),
-            Prefetch(
-                "status_awards",
-                queryset=StatusAward.objects.published()
-                .select_related("round")
-                .order_by("valid_from"),
-            ),
-            Prefetch(
-                "applications",
-                queryset=Application.objects.filter(
-                    round__results_published_at__lte=timezone.now(), scores_published=True
-                )
-                .select_related("round")
-                .prefetch_related(
-                    Prefetch(
-                        "stage_results",
-                        queryset=StageResult.objects.select_related("stage")
-                        .order_by("stage__order")
-                        .prefetch_related(
-                            Prefetch(
-                                "expert_scores",
-                                queryset=ExpertScore.objects.order_by("expert_number"),
-                            )
-                        ),
-                    )
-                )
-                .order_by("round__year"),
-                to_attr="published_applications",
-            ),
         ),
         slug=slug,
     )
+    cluster.listed_awards = list(
+        StatusAward.objects.published()
+        .filter(cluster_id=cluster.pk)
+        .select_related("round")
+        .order_by("valid_from")
+    )
+    return cluster
+
+
+def published_applications(cluster):
+    """The cluster's applications whose scores are public, with their stage results."""
+    applications = list(
+        Application.objects.filter(
+            cluster_id=cluster.pk,
+            round__results_published_at__lte=timezone.now(),
+            scores_published=True,
+        )
+        .select_related("round")
+        .order_by("round__year")
+    )
+    prefetch_related_objects(
+        applications,
+        Prefetch(
+            "stage_results",
+            queryset=StageResult.objects.select_related("stage")
+            .order_by("stage__order")
+            .prefetch_related(
+                Prefetch("expert_scores", queryset=ExpertScore.objects.order_by("expert_number"))
+            ),
+        ),
+    )
+    return applications
 
 
 # Results of published clusters' applications: the public counts no other.
