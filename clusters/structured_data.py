@@ -9,10 +9,11 @@ from django.utils.safestring import mark_safe
 _DATA_BLOCK_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-def cluster_organization(cluster, request):
+def cluster_organization(cluster, request, former_names, specialisations):
     """The cluster as a schema.org Organization: names, place, industries, KKK awards.
 
-    Reads the prefetched former names, specialisations and awards of the cluster page.
+    Takes the former names and specialisations the cluster page has read; the awards
+    are its `listed_awards`.
     """
     data = {
         "@context": "https://schema.org",
@@ -21,7 +22,7 @@ def cluster_organization(cluster, request):
         "url": request.build_absolute_uri(cluster.get_absolute_url()),
     }
     alternate = [name for name in [cluster.short_name] if name]
-    alternate += [former.name for former in cluster.former_names.all()]
+    alternate += [former.name for former in former_names]
     if alternate:
         data["alternateName"] = alternate
     if cluster.description:
@@ -37,7 +38,7 @@ def cluster_organization(cluster, request):
         if cluster.voivodeship:
             address["addressRegion"] = str(cluster.get_voivodeship_display())
         data["address"] = address
-    industries = [specialisation.display_name for specialisation in cluster.specialisations.all()]
+    industries = [specialisation.display_name for specialisation in specialisations]
     if industries:
         data["knowsAbout"] = industries
     awards = [

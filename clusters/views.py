@@ -1,4 +1,5 @@
 import csv
+import functools
 import json
 from dataclasses import dataclass
 from html import escape  # Django's own escape() is this behind a lazy-text wrapper
@@ -8,6 +9,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import EMPTY_VALUES
 from django.db.models import Count, F, Prefetch, Q, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -448,11 +450,22 @@ def renamed_cluster_url(slug):
 
 def events_of(cluster):
     """Events the cluster is named in or takes part in, as ids from each relation's
-    cluster index: joining both relations made the database read every event."""
-    event = Cluster._meta.get_field("events").related_model
-    participation = event._meta.get_field("participations").related_model
-    return Q(pk__in=cluster.events.values("pk")) | Q(
-        pk__in=participation.objects.filter(cluster=cluster).values("event")
+    cluster index: joining both relations made the database read every event.
+
+    The ids' SQL is written once: built by the ORM, its two subqueries cost the page
+    more (~0.6 ms) than reading the events."""
+    return Q(pk__in=RawSQL(event_ids_sql(), [cluster.pk, cluster.pk]))
+
+
+@functools.cache
+def event_ids_sql():
+    named_in = Cluster._meta.get_field("events").through._meta
+    participation = Cluster._meta.get_field("participations").related_model._meta
+    return (
+        f"SELECT {named_in.get_field('event').column} FROM {named_in.db_table}"
+        f" WHERE {named_in.get_field('cluster').column} = %s"
+        f" UNION SELECT {participation.get_field('event').column} FROM {participation.db_table}"
+        f" WHERE {participation.get_field('cluster').column} = %s"
     )
 
 
@@ -486,6 +499,12 @@ def cluster_detail(request, slug):
             "cluster": cluster,
             "on": on,
             "events": events,
+            "specialisations": list(cluster.specialisations.all()),
+            "former_names": list(
+                ClusterFormerName.objects.filter(cluster_id=cluster.pk).order_by(
+                    "used_from_year", "name"
+                )
+            ),
             "terms": terms,
             "applications": applications,
             "member_counts": list(
@@ -521,18 +540,8 @@ def cluster_record(request, slug):
 
 
 def published_cluster(slug):
-    """The published cluster at `slug` with what its page and its JSON-LD read of it:
-    specialisations and former names prefetched, public awards as `listed_awards`."""
-    cluster = get_object_or_404(
-        Cluster.objects.published().prefetch_related(
-            "specialisations",
-            Prefetch(
-                "former_names",
-                queryset=ClusterFormerName.objects.order_by("used_from_year", "name"),
-            ),
-        ),
-        slug=slug,
-    )
+    """The published cluster at `slug`, its public awards read as `listed_awards`."""
+    cluster = get_object_or_404(Cluster.objects.published(), slug=slug)
     cluster.listed_awards = list(
         StatusAward.objects.published()
         .filter(cluster_id=cluster.pk)

@@ -121,9 +121,10 @@ def status_badge_on(cluster, day):
 
 
 @register.simple_tag(takes_context=True)
-def cluster_json_ld(context, cluster):
-    """`{% cluster_json_ld cluster %}`: the cluster's schema.org facts as a JSON-LD block."""
-    return json_ld(cluster_organization(cluster, context["request"]))
+def cluster_json_ld(context, cluster, former_names, specialisations):
+    """`{% cluster_json_ld cluster former_names specialisations %}`: the cluster's
+    schema.org facts as a JSON-LD block."""
+    return json_ld(cluster_organization(cluster, context["request"], former_names, specialisations))
 
 
 @register.filter
