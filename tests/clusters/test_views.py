@@ -532,3 +532,24 @@ def test_home_lists_all_awards_of_a_round_of_a_page_or_fewer_without_the_link(cl
     bulk_clusters(100, round_=round_, valid_from=D(2026, 1, 1), valid_until=D(2028, 1, 1))
     page = text(client.get("/en/"))
     assert "Klaster Zbiorczy 0099<" in page and "All 100 clusters" not in page
+
+
+def test_cluster_page_lists_the_events_it_is_named_in_or_takes_part_in_once_newest_first(
+    client,
+):
+    cluster = ClusterFactory()
+    person = Person.objects.create(name="Anna Nowak")
+    named = EventFactory(title="Gala nazwana", start_date=D(2022, 5, 1))
+    named.clusters.add(cluster)
+    both = EventFactory(title="Forum podwójne", start_date=D(2024, 3, 1))
+    both.clusters.add(cluster)
+    both.participations.create(person=person, role="speaker", cluster=cluster)
+    EventFactory(title="Panel z udziałem", start_date=D(2023, 9, 1)).participations.create(
+        person=person, role="speaker", cluster=cluster
+    )
+    EventFactory(title="Cudza konferencja").clusters.add(ClusterFactory())
+    EventFactory(title="Ukryte wydarzenie", published=False).clusters.add(cluster)
+    page = text(client.get(cluster.get_absolute_url()))
+    section = page.split("<h2>Wydarzenia</h2>")[1].split("</ul>")[0]
+    listed = re.findall(r'<li><a href="/wydarzenia/[^"]*">([^<]*)</a>', section)
+    assert listed == ["Forum podwójne", "Panel z udziałem", "Gala nazwana"]
