@@ -21,7 +21,7 @@ from clusters import tilemap
 from clusters.models import Cluster, ReportedStatusCount, Round, Specialisation, StatusAward
 from clusters.models.clusters import day_number
 from clusters.models.rounds import roman
-from clusters.views import ROUND_AWARDS_PER_PAGE
+from clusters.views import EVENT_LINE_FIELDS, ROUND_AWARDS_PER_PAGE, event_items
 from core.addresses import slug_address
 from core.dates import today
 from core.display import COOKIE_MAX_AGE, SWITCHES, is_on
@@ -135,8 +135,18 @@ def home(request):
             "missing_rounds": [roman(number) for number in Round.objects.missing_numbers()],
             "latest_round": (latest := latest_round()),
             "latest_awards_more": latest is not None and latest.awards_recorded > HOME_AWARDS,
-            "upcoming_events": events.upcoming(on).order_by("start_date")[:HOME_EVENTS],
-            "recent_events": events.past(on).order_by("-start_date")[:HOME_EVENTS],
+            # Lines written in Python from bare rows, as the round page's: an include for
+            # each event cost more than the rest of the panel.
+            "upcoming_events": event_items(
+                events.upcoming(on)
+                .order_by("start_date")
+                .values_list(*EVENT_LINE_FIELDS)[:HOME_EVENTS]
+            ),
+            "recent_events": event_items(
+                events.past(on)
+                .order_by("-start_date")
+                .values_list(*EVENT_LINE_FIELDS)[:HOME_EVENTS]
+            ),
         },
     )
 
