@@ -1,6 +1,6 @@
 import datetime
 
-from django.db.models import F
+from django.db.models import prefetch_related_objects
 from django.http import (
     Http404,
     HttpResponseBadRequest,
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from clusters import tilemap
 from clusters.models import Cluster, ReportedStatusCount, Round, Specialisation, StatusAward
 from clusters.models.clusters import day_number
-from clusters.models.rounds import roman
+from clusters.models.rounds import missing_numbers, roman
 from clusters.views import EVENT_LINE_FIELDS, ROUND_AWARDS_PER_PAGE, event_items
 from core.addresses import slug_address
 from core.dates import today
@@ -38,24 +38,30 @@ HOME_EVENTS = 4
 HOME_AWARDS = ROUND_AWARDS_PER_PAGE
 
 
-def latest_round():
-    """The latest round with the count of its public awards (`awards_recorded`) and the
-    <li> of the first HOME_AWARDS of them (`award_items`), or None."""
-    latest = (
-        Round.objects.select_related("organiser")
-        .prefetch_related("organiser__names")
-        # nulls_last: PostgreSQL and SQLite disagree on where NULLs go otherwise.
-        .order_by("-year", F("results_date").desc(nulls_last=True), "-pk")
-        .first()
+def latest_round(rounds):
+    """The latest of `rounds` with the count of its public awards (`awards_recorded`) and
+    the <li> of the first HOME_AWARDS of them (`award_items`), or None."""
+    # As order_by("-year", F("results_date").desc(nulls_last=True), "-pk") has it.
+    latest = max(
+        rounds,
+        key=lambda r: (
+            r.year,
+            r.results_date is not None,
+            r.results_date or datetime.date.min,
+            r.pk,
+        ),
+        default=None,
     )
     if latest is None:
         return None
+    prefetch_related_objects([latest], "organiser__names")
+    awards = public_awards(latest)
     # What attach_public_counts sets that the page shows, counted alone (its grouped
     # queries for any rounds took twice as long to build). A query of its own: counted
     # with the rows (a window over them), PostgreSQL sorted all of a 10 000-award round's
     # rows for the first 100 (200 ms instead of 15 at 100 000 clusters).
-    latest.awards_recorded = public_awards(latest).count()
-    latest.award_items = award_items(latest)
+    latest.awards_recorded = awards.count()
+    latest.award_items = award_items(awards)
     return latest
 
 
@@ -64,9 +70,9 @@ def public_awards(round_):
     return StatusAward.objects.published().filter(round=round_, cluster__published=True)
 
 
-def award_items(round_):
-    """The <li> of the first HOME_AWARDS public awards of `round_` to published clusters,
-    in name order.
+def award_items(awards):
+    """The <li> of the first HOME_AWARDS of `awards` (public_awards of a round), in name
+    order.
 
     Written in Python from bare rows: a round of 10 000 awards spent seconds in model
     instances, reverse() and the template loop, for the same HTML.
@@ -74,11 +80,9 @@ def award_items(round_):
     address = slug_address("clusters:detail")
     valid_until = gettext("valid until")
     days = {}
-    rows = (
-        public_awards(round_)
-        .order_by("cluster__sort_key")
-        .values_list("cluster__slug", "cluster__name", "valid_until")[:HOME_AWARDS]
-    )
+    rows = awards.order_by("cluster__sort_key").values_list(
+        "cluster__slug", "cluster__name", "valid_until"
+    )[:HOME_AWARDS]
     items = []
     for slug, name, until in rows:
         if until not in days:
@@ -114,6 +118,10 @@ def home(request):
         published, periods
     )
     events = Event.objects.published()
+    # Every round, one read for the latest and for the numbers missing among them: a few
+    # dozen rows at most, one a competition.
+    rounds = list(Round.objects.select_related("organiser").order_by())
+    regular_numbers = [r.number for r in rounds if r.kind == Round.Kind.REGULAR]
     return render(
         request,
         "pages/home.html",
@@ -132,8 +140,8 @@ def home(request):
             "specialisation_rows": specialisation_rows(by_specialisation, list_url, map_iso),
             "chart": year_chart(years),
             "incomplete_counts": incomplete_counts,
-            "missing_rounds": [roman(number) for number in Round.objects.missing_numbers()],
-            "latest_round": (latest := latest_round()),
+            "missing_rounds": [roman(number) for number in missing_numbers(regular_numbers)],
+            "latest_round": (latest := latest_round(rounds)),
             "latest_awards_more": latest is not None and latest.awards_recorded > HOME_AWARDS,
             # Lines written in Python from bare rows, as the round page's: an include for
             # each event cost more than the rest of the panel.
