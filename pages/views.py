@@ -7,6 +7,7 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format, localize
@@ -63,6 +64,47 @@ def latest_round(rounds):
     latest.awards_recorded = awards.count()
     latest.award_items = award_items(awards)
     return latest
+
+
+def latest_round_panel(latest):
+    """The latest round's panel of the home page (`latest` from latest_round()).
+
+    Written here rather than by the template, where the round's address, counts and
+    words took as long as the rest of the page's own markup; the rare note on awards the
+    registry does not know keeps its shared template.
+    """
+    address = escape(latest.get_absolute_url())
+    total = latest.awards_total()
+    if total:
+        counted = ngettext(
+            "%(counter)s cluster was awarded status.",
+            "%(counter)s clusters were awarded status.",
+            total,
+        ) % {"counter": localize(total)}
+        results = f"<p>{counted}</p>\n  "
+        if latest.awards_unknown():
+            note = render_to_string("clusters/_awards_unknown.html", {"round": latest})
+            results += f'<p class="note">{note}</p>'
+    else:
+        results = f"<p>{escape(gettext('The registry has no results of this round yet.'))}</p>\n  "
+    awards = ""
+    if latest.award_items:
+        awards = f"\n  <ul>{latest.award_items}</ul>"
+        if latest.awards_recorded > HOME_AWARDS:
+            all_awards = ngettext(
+                "All %(counter)s clusters awarded status in this round",
+                "All %(counter)s clusters awarded status in this round",
+                latest.awards_recorded,
+            ) % {"counter": localize(latest.awards_recorded)}
+            awards += f'\n  <p><a href="{address}">{all_awards}</a></p>'
+        awards += "\n  "
+    return mark_safe(
+        '<section class="panel" aria-labelledby="round-heading">\n'
+        f'  <h2 id="round-heading">{escape(gettext("Latest round"))}</h2>\n'
+        f'  <p><a href="{address}">{escape(latest.display_name)}</a>'
+        f" ({localize(latest.year)}), {escape(latest.organiser_name())}</p>\n"
+        f"  {results}\n  {awards}\n</section>"
+    )
 
 
 def public_awards(round_):
@@ -141,8 +183,7 @@ def home(request):
             "chart": year_chart(years),
             "incomplete_counts": incomplete_counts,
             "missing_rounds": [roman(number) for number in missing_numbers(regular_numbers)],
-            "latest_round": (latest := latest_round(rounds)),
-            "latest_awards_more": latest is not None and latest.awards_recorded > HOME_AWARDS,
+            "latest_round": (latest := latest_round(rounds)) and latest_round_panel(latest),
             # Lines written in Python from bare rows, as the round page's: an include for
             # each event cost more than the rest of the panel.
             "upcoming_events": event_items(
