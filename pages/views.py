@@ -23,7 +23,7 @@ from clusters.models import Cluster, ReportedStatusCount, Round, Specialisation,
 from clusters.models.clusters import day_number
 from clusters.models.rounds import missing_numbers, roman
 from clusters.views import EVENT_LINE_FIELDS, ROUND_AWARDS_PER_PAGE, event_items
-from core.addresses import slug_address
+from core.addresses import page_address, slug_address
 from core.dates import today
 from core.display import COOKIE_MAX_AGE, SWITCHES, is_on
 from core.language import in_page_language
@@ -74,7 +74,7 @@ def latest_round_panel(latest):
     words took as long as the rest of the page's own markup; the rare note on awards the
     registry does not know keeps its shared template.
     """
-    address = escape(latest.get_absolute_url())
+    address = escape(slug_address("clusters:round-detail")(latest.slug))
     total = latest.awards_total()
     if total:
         counted = ngettext(
@@ -155,7 +155,7 @@ def home(request):
     by_voivodeship, estimated_by_voivodeship, by_specialisation = holders_on(map_day)
     holding_today = sum(by_voivodeship.values()) if map_day == on else 0
     # The list's address and the map's day, the same in every link of the map and table.
-    list_url, map_iso = escape(reverse("clusters:list")), map_day.isoformat() if map_day else ""
+    list_url, map_iso = page_address("clusters:list"), map_day.isoformat() if map_day else ""
     # Counts sources report where the registry knows fewer holders: the chart is short there.
     incomplete_counts = ReportedStatusCount.objects.between(first_day, on).above_registry(
         published, periods
@@ -170,17 +170,22 @@ def home(request):
         "pages/home.html",
         {
             "on": on,
+            "list_url": list_url,
+            "events_url": page_address("events:list"),
+            "calendar_url": page_address("events:calendar"),
             "holding_today": holding_today,
             "map_day": map_day,
             "map_total": sum(by_voivodeship.values()),
             "map_estimated": sum(estimated_by_voivodeship.values()),
             "map": map_markup(
-                tilemap.tiles(by_voivodeship, estimated_by_voivodeship), list_url, map_iso
+                tilemap.tiles(by_voivodeship, estimated_by_voivodeship), escape(list_url), map_iso
             ),
             "unplaced": by_voivodeship.get("", 0),
             "map_width": tilemap.COLUMNS * tilemap.TILE_WIDTH,
             "map_height": tilemap.ROWS * tilemap.TILE_HEIGHT,
-            "specialisation_rows": specialisation_rows(by_specialisation, list_url, map_iso),
+            "specialisation_rows": specialisation_rows(
+                by_specialisation, escape(list_url), map_iso
+            ),
             "chart": year_chart(years),
             "incomplete_counts": incomplete_counts,
             "missing_rounds": [roman(number) for number in missing_numbers(regular_numbers)],
