@@ -156,6 +156,7 @@ def home(request):
     holding_today = sum(by_voivodeship.values()) if map_day == on else 0
     # The list's address and the map's day, the same in every link of the map and table.
     list_url, map_iso = page_address("clusters:list"), map_day.isoformat() if map_day else ""
+    number = number_texts()
     # Counts sources report where the registry knows fewer holders: the chart is short there.
     incomplete_counts = ReportedStatusCount.objects.between(first_day, on).above_registry(
         published, periods
@@ -178,15 +179,18 @@ def home(request):
             "map_total": sum(by_voivodeship.values()),
             "map_estimated": sum(estimated_by_voivodeship.values()),
             "map": map_markup(
-                tilemap.tiles(by_voivodeship, estimated_by_voivodeship), escape(list_url), map_iso
+                tilemap.tiles(by_voivodeship, estimated_by_voivodeship),
+                escape(list_url),
+                map_iso,
+                number,
             ),
             "unplaced": by_voivodeship.get("", 0),
             "map_width": tilemap.COLUMNS * tilemap.TILE_WIDTH,
             "map_height": tilemap.ROWS * tilemap.TILE_HEIGHT,
             "specialisation_rows": specialisation_rows(
-                by_specialisation, escape(list_url), map_iso
+                by_specialisation, escape(list_url), map_iso, number
             ),
-            "chart": year_chart(years),
+            "chart": year_chart(years, number),
             "incomplete_counts": incomplete_counts,
             "missing_rounds": [roman(number) for number in missing_numbers(regular_numbers)],
             "latest_round": (latest := latest_round(rounds)) and latest_round_panel(latest),
@@ -271,7 +275,7 @@ def holders_on(day):
     return by_voivodeship, estimated_by_voivodeship, by_specialisation
 
 
-def specialisation_rows(counts, list_url, map_iso):
+def specialisation_rows(counts, list_url, map_iso, number=localize):
     """The table rows of the specialisations of `counts` ({id: clusters holding status}),
     busiest first, then by name (the database's order of names), each linking to those
     clusters."""
@@ -292,10 +296,24 @@ def specialisation_rows(counts, list_url, map_iso):
             f'<tr><th scope="row"><a href="{list_url}?specialisation={escape(slug)}'
             f'&amp;status=current&amp;as_of={map_iso}">'
             f"{escape(in_page_language(name, name_en))}</a></th>"
-            f'<td class="number">{localize(counts[pk])}</td></tr>'
+            f'<td class="number">{number(counts[pk])}</td></tr>'
             for pk, name, name_en, slug in sorted(specialisations, key=lambda row: -counts[row[0]])
         )
     )
+
+
+def number_texts():
+    """localize() remembering each number's text for one page, the `number` of its map,
+    chart and tables: they repeat small counts, and localize() looks the language's
+    formats up every time."""
+    texts = {}
+
+    def text(n):
+        if n not in texts:
+            texts[n] = localize(n)
+        return texts[n]
+
+    return text
 
 
 def estimated_part(n):
@@ -303,7 +321,7 @@ def estimated_part(n):
     return gettext("including %(n)s based on estimated dates") % {"n": n}
 
 
-def map_markup(tiles, list_url, map_iso):
+def map_markup(tiles, list_url, map_iso, number=localize):
     """The map's three forms, each tile linking to its voivodeship's holders on the map's day:
     the SVG's tile links (`svg`), the list shown instead on narrow screens (`items`) and
     the table's rows (`rows`).
@@ -324,7 +342,7 @@ def map_markup(tiles, list_url, map_iso):
             label += ", " + estimated_part(tile["estimated"])
         name, count, star = (
             escape(tile["name"]),
-            localize(tile["count"]),
+            number(tile["count"]),
             "*" * bool(tile["estimated"]),
         )
         colours = f"shade-{tile['shade']} ink-{tile['ink']}"
@@ -347,7 +365,7 @@ def map_markup(tiles, list_url, map_iso):
             f'<li class="{colours}"><a href="{href}" aria-label="{label}"><span>{name}</span>'
             f' <span class="count">{count}{star}</span></a></li>\n    '
         )
-        estimated = f" ({estimated_part(localize(tile['estimated']))})" if tile["estimated"] else ""
+        estimated = f" ({estimated_part(number(tile['estimated']))})" if tile["estimated"] else ""
         rows.append(
             f'<tr><th scope="row"><a href="{href}">{name}</a></th>'
             f'<td class="number">{count}{estimated}</td></tr>'
@@ -359,7 +377,7 @@ def map_markup(tiles, list_url, map_iso):
     }
 
 
-def year_chart(years):
+def year_chart(years, number=localize):
     """The inline SVG chart of `years`, {year: (clusters, of them on estimated dates only)}:
     whole-unit bar heights relative to the busiest year.
 
@@ -385,10 +403,10 @@ def year_chart(years):
             f'\n    <text x="{label_x}" y="{year_y}" class="year-short">’{str(year)[2:]}</text>'
             "\n    "
         )
-        part = f" ({estimated_part(localize(estimated))})" if estimated else ""
+        part = f" ({estimated_part(number(estimated))})" if estimated else ""
         rows.append(
-            f'<tr><th scope="row">{localize(year)}</th>'
-            f'<td class="number">{localize(count)}{part}</td></tr>'
+            f'<tr><th scope="row">{number(year)}</th>'
+            f'<td class="number">{number(count)}{part}</td></tr>'
         )
     return {
         "width": bar * len(years),
