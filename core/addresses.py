@@ -26,3 +26,15 @@ def slug_address(url_name, language=None):
     (default: the active one), as reverse(url_name, kwargs={"slug": slug}) would."""
     prefix, suffix = _around_slug(url_name, language or get_language(), get_script_prefix())
     return lambda slug: prefix + slug + suffix
+
+
+@functools.cache
+def _page_address(url_name, language, script_prefix):
+    with override(language):
+        return reverse(url_name)
+
+
+def page_address(url_name):
+    """reverse(url_name) of a page taking no arguments, in the active language: reversed
+    once a process, as an address changes only with the code."""
+    return _page_address(url_name, get_language(), get_script_prefix())

@@ -1,6 +1,6 @@
 import datetime
+from html import escape  # Django's own escape() is this behind a lazy-text wrapper
 
-from django.db.models import F
 from django.http import (
     Http404,
     HttpResponseBadRequest,
@@ -8,10 +8,11 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format, localize
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
@@ -20,9 +21,9 @@ from django.views.decorators.http import require_POST
 from clusters import tilemap
 from clusters.models import Cluster, ReportedStatusCount, Round, Specialisation, StatusAward
 from clusters.models.clusters import day_number
-from clusters.models.rounds import roman
-from clusters.views import ROUND_AWARDS_PER_PAGE
-from core.addresses import slug_address
+from clusters.models.rounds import missing_numbers, roman
+from clusters.views import EVENT_LINE_FIELDS, ROUND_AWARDS_PER_PAGE, event_items
+from core.addresses import page_address, slug_address
 from core.dates import today
 from core.display import COOKIE_MAX_AGE, SWITCHES, is_on
 from core.language import in_page_language
@@ -38,25 +39,73 @@ HOME_EVENTS = 4
 HOME_AWARDS = ROUND_AWARDS_PER_PAGE
 
 
-def latest_round():
-    """The latest round with the count of its public awards (`awards_recorded`) and the
-    <li> of the first HOME_AWARDS of them (`award_items`), or None."""
-    latest = (
-        Round.objects.select_related("organiser")
-        .prefetch_related("organiser__names")
-        # nulls_last: PostgreSQL and SQLite disagree on where NULLs go otherwise.
-        .order_by("-year", F("results_date").desc(nulls_last=True), "-pk")
-        .first()
+def latest_round(rounds):
+    """The latest of `rounds` with the count of its public awards (`awards_recorded`) and
+    the <li> of the first HOME_AWARDS of them (`award_items`), or None."""
+    # As order_by("-year", F("results_date").desc(nulls_last=True), "-pk") has it.
+    latest = max(
+        rounds,
+        key=lambda r: (
+            r.year,
+            r.results_date is not None,
+            r.results_date or datetime.date.min,
+            r.pk,
+        ),
+        default=None,
     )
     if latest is None:
         return None
+    # The organiser's names are read when the page asks organiser_name, one plain query:
+    # prefetched, the same query cost twice as long to build.
+    awards = public_awards(latest)
     # What attach_public_counts sets that the page shows, counted alone (its grouped
     # queries for any rounds took twice as long to build). A query of its own: counted
     # with the rows (a window over them), PostgreSQL sorted all of a 10 000-award round's
     # rows for the first 100 (200 ms instead of 15 at 100 000 clusters).
-    latest.awards_recorded = public_awards(latest).count()
-    latest.award_items = award_items(latest)
+    latest.awards_recorded = awards.count()
+    latest.award_items = award_items(awards)
     return latest
+
+
+def latest_round_panel(latest):
+    """The latest round's panel of the home page (`latest` from latest_round()).
+
+    Written here rather than by the template, where the round's address, counts and
+    words took as long as the rest of the page's own markup; the rare note on awards the
+    registry does not know keeps its shared template.
+    """
+    address = escape(slug_address("clusters:round-detail")(latest.slug))
+    total = latest.awards_total()
+    if total:
+        counted = ngettext(
+            "%(counter)s cluster was awarded status.",
+            "%(counter)s clusters were awarded status.",
+            total,
+        ) % {"counter": localize(total)}
+        results = f"<p>{counted}</p>\n  "
+        if latest.awards_unknown():
+            note = render_to_string("clusters/_awards_unknown.html", {"round": latest})
+            results += f'<p class="note">{note}</p>'
+    else:
+        results = f"<p>{escape(gettext('The registry has no results of this round yet.'))}</p>\n  "
+    awards = ""
+    if latest.award_items:
+        awards = f"\n  <ul>{latest.award_items}</ul>"
+        if latest.awards_recorded > HOME_AWARDS:
+            all_awards = ngettext(
+                "All %(counter)s clusters awarded status in this round",
+                "All %(counter)s clusters awarded status in this round",
+                latest.awards_recorded,
+            ) % {"counter": localize(latest.awards_recorded)}
+            awards += f'\n  <p><a href="{address}">{all_awards}</a></p>'
+        awards += "\n  "
+    return mark_safe(
+        '<section class="panel" aria-labelledby="round-heading">\n'
+        f'  <h2 id="round-heading">{escape(gettext("Latest round"))}</h2>\n'
+        f'  <p><a href="{address}">{escape(latest.display_name)}</a>'
+        f" ({localize(latest.year)}), {escape(latest.organiser_name())}</p>\n"
+        f"  {results}\n  {awards}\n</section>"
+    )
 
 
 def public_awards(round_):
@@ -64,9 +113,9 @@ def public_awards(round_):
     return StatusAward.objects.published().filter(round=round_, cluster__published=True)
 
 
-def award_items(round_):
-    """The <li> of the first HOME_AWARDS public awards of `round_` to published clusters,
-    in name order.
+def award_items(awards):
+    """The <li> of the first HOME_AWARDS of `awards` (public_awards of a round), in name
+    order.
 
     Written in Python from bare rows: a round of 10 000 awards spent seconds in model
     instances, reverse() and the template loop, for the same HTML.
@@ -74,11 +123,9 @@ def award_items(round_):
     address = slug_address("clusters:detail")
     valid_until = gettext("valid until")
     days = {}
-    rows = (
-        public_awards(round_)
-        .order_by("cluster__sort_key")
-        .values_list("cluster__slug", "cluster__name", "valid_until")[:HOME_AWARDS]
-    )
+    rows = awards.order_by("cluster__sort_key").values_list(
+        "cluster__slug", "cluster__name", "valid_until"
+    )[:HOME_AWARDS]
     items = []
     for slug, name, until in rows:
         if until not in days:
@@ -108,35 +155,57 @@ def home(request):
     by_voivodeship, estimated_by_voivodeship, by_specialisation = holders_on(map_day)
     holding_today = sum(by_voivodeship.values()) if map_day == on else 0
     # The list's address and the map's day, the same in every link of the map and table.
-    list_url, map_iso = escape(reverse("clusters:list")), map_day.isoformat() if map_day else ""
+    list_url, map_iso = page_address("clusters:list"), map_day.isoformat() if map_day else ""
+    number = number_texts()
     # Counts sources report where the registry knows fewer holders: the chart is short there.
     incomplete_counts = ReportedStatusCount.objects.between(first_day, on).above_registry(
         published, periods
     )
     events = Event.objects.published()
+    # Every round, one read for the latest and for the numbers missing among them: a few
+    # dozen rows at most, one a competition.
+    rounds = list(Round.objects.select_related("organiser").order_by())
+    regular_numbers = [r.number for r in rounds if r.kind == Round.Kind.REGULAR]
     return render(
         request,
         "pages/home.html",
         {
             "on": on,
+            "list_url": list_url,
+            "events_url": page_address("events:list"),
+            "calendar_url": page_address("events:calendar"),
             "holding_today": holding_today,
             "map_day": map_day,
             "map_total": sum(by_voivodeship.values()),
             "map_estimated": sum(estimated_by_voivodeship.values()),
             "map": map_markup(
-                tilemap.tiles(by_voivodeship, estimated_by_voivodeship), list_url, map_iso
+                tilemap.tiles(by_voivodeship, estimated_by_voivodeship),
+                escape(list_url),
+                map_iso,
+                number,
             ),
             "unplaced": by_voivodeship.get("", 0),
             "map_width": tilemap.COLUMNS * tilemap.TILE_WIDTH,
             "map_height": tilemap.ROWS * tilemap.TILE_HEIGHT,
-            "specialisation_rows": specialisation_rows(by_specialisation, list_url, map_iso),
-            "chart": year_chart(years),
+            "specialisation_rows": specialisation_rows(
+                by_specialisation, escape(list_url), map_iso, number
+            ),
+            "chart": year_chart(years, number),
             "incomplete_counts": incomplete_counts,
-            "missing_rounds": [roman(number) for number in Round.objects.missing_numbers()],
-            "latest_round": (latest := latest_round()),
-            "latest_awards_more": latest is not None and latest.awards_recorded > HOME_AWARDS,
-            "upcoming_events": events.upcoming(on).order_by("start_date")[:HOME_EVENTS],
-            "recent_events": events.past(on).order_by("-start_date")[:HOME_EVENTS],
+            "missing_rounds": [roman(number) for number in missing_numbers(regular_numbers)],
+            "latest_round": (latest := latest_round(rounds)) and latest_round_panel(latest),
+            # Lines written in Python from bare rows, as the round page's: an include for
+            # each event cost more than the rest of the panel.
+            "upcoming_events": event_items(
+                events.upcoming(on)
+                .order_by("start_date")
+                .values_list(*EVENT_LINE_FIELDS)[:HOME_EVENTS]
+            ),
+            "recent_events": event_items(
+                events.past(on)
+                .order_by("-start_date")
+                .values_list(*EVENT_LINE_FIELDS)[:HOME_EVENTS]
+            ),
         },
     )
 
@@ -206,24 +275,45 @@ def holders_on(day):
     return by_voivodeship, estimated_by_voivodeship, by_specialisation
 
 
-def specialisation_rows(counts, list_url, map_iso):
+def specialisation_rows(counts, list_url, map_iso, number=localize):
     """The table rows of the specialisations of `counts` ({id: clusters holding status}),
     busiest first, then by name (the database's order of names), each linking to those
     clusters."""
-    specialisations = Specialisation.objects.filter(pk__in=counts).order_by("name")
+    if not counts:
+        return ""
+    # All of them, a list of tens, those without holders left out here: filtered by the
+    # ids in the database, the query took longer to build than to run.
+    specialisations = [
+        row
+        for row in Specialisation.objects.order_by("name").values_list(
+            "pk", "name", "name_en", "slug"
+        )
+        if row[0] in counts
+    ]
     # A stable sort: specialisations of one count stay in the database's name order.
     return mark_safe(
         "".join(
             f'<tr><th scope="row"><a href="{list_url}?specialisation={escape(slug)}'
             f'&amp;status=current&amp;as_of={map_iso}">'
             f"{escape(in_page_language(name, name_en))}</a></th>"
-            f'<td class="number">{localize(counts[pk])}</td></tr>'
-            for pk, name, name_en, slug in sorted(
-                specialisations.values_list("pk", "name", "name_en", "slug"),
-                key=lambda row: -counts[row[0]],
-            )
+            f'<td class="number">{number(counts[pk])}</td></tr>'
+            for pk, name, name_en, slug in sorted(specialisations, key=lambda row: -counts[row[0]])
         )
     )
+
+
+def number_texts():
+    """localize() remembering each number's text for one page, the `number` of its map,
+    chart and tables: they repeat small counts, and localize() looks the language's
+    formats up every time."""
+    texts = {}
+
+    def text(n):
+        if n not in texts:
+            texts[n] = localize(n)
+        return texts[n]
+
+    return text
 
 
 def estimated_part(n):
@@ -231,7 +321,7 @@ def estimated_part(n):
     return gettext("including %(n)s based on estimated dates") % {"n": n}
 
 
-def map_markup(tiles, list_url, map_iso):
+def map_markup(tiles, list_url, map_iso, number=localize):
     """The map's three forms, each tile linking to its voivodeship's holders on the map's day:
     the SVG's tile links (`svg`), the list shown instead on narrow screens (`items`) and
     the table's rows (`rows`).
@@ -252,7 +342,7 @@ def map_markup(tiles, list_url, map_iso):
             label += ", " + estimated_part(tile["estimated"])
         name, count, star = (
             escape(tile["name"]),
-            localize(tile["count"]),
+            number(tile["count"]),
             "*" * bool(tile["estimated"]),
         )
         colours = f"shade-{tile['shade']} ink-{tile['ink']}"
@@ -275,7 +365,7 @@ def map_markup(tiles, list_url, map_iso):
             f'<li class="{colours}"><a href="{href}" aria-label="{label}"><span>{name}</span>'
             f' <span class="count">{count}{star}</span></a></li>\n    '
         )
-        estimated = f" ({estimated_part(localize(tile['estimated']))})" if tile["estimated"] else ""
+        estimated = f" ({estimated_part(number(tile['estimated']))})" if tile["estimated"] else ""
         rows.append(
             f'<tr><th scope="row"><a href="{href}">{name}</a></th>'
             f'<td class="number">{count}{estimated}</td></tr>'
@@ -287,7 +377,7 @@ def map_markup(tiles, list_url, map_iso):
     }
 
 
-def year_chart(years):
+def year_chart(years, number=localize):
     """The inline SVG chart of `years`, {year: (clusters, of them on estimated dates only)}:
     whole-unit bar heights relative to the busiest year.
 
@@ -313,10 +403,10 @@ def year_chart(years):
             f'\n    <text x="{label_x}" y="{year_y}" class="year-short">’{str(year)[2:]}</text>'
             "\n    "
         )
-        part = f" ({estimated_part(localize(estimated))})" if estimated else ""
+        part = f" ({estimated_part(number(estimated))})" if estimated else ""
         rows.append(
-            f'<tr><th scope="row">{localize(year)}</th>'
-            f'<td class="number">{localize(count)}{part}</td></tr>'
+            f'<tr><th scope="row">{number(year)}</th>'
+            f'<td class="number">{number(count)}{part}</td></tr>'
         )
     return {
         "width": bar * len(years),

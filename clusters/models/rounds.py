@@ -68,8 +68,14 @@ class RoundQuerySet(NaturalKeyQuerySet):
 
     def missing_numbers(self):
         """Numbers of competition rounds before the last recorded one that the registry lacks."""
-        numbers = set(self.filter(kind="regular").values_list("number", flat=True))
-        return [n for n in range(1, max(numbers, default=0)) if n not in numbers]
+        return missing_numbers(self.filter(kind="regular").values_list("number", flat=True))
+
+
+def missing_numbers(numbers):
+    """The numbers before the last of `numbers`, those of the recorded competition rounds,
+    that are not among them."""
+    numbers = set(numbers)
+    return [n for n in range(1, max(numbers, default=0)) if n not in numbers]
 
 
 ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]

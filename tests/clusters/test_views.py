@@ -123,6 +123,29 @@ def test_home_shows_the_latest_round_and_upcoming_and_recent_events(client):
     assert "Gala ukryta" not in page
 
 
+def test_home_latest_round_is_the_last_years_with_the_latest_results_date_then_the_newest(client):
+    RoundFactory(name="Runda starsza", year=2023, results_date=D(2023, 12, 1))
+    RoundFactory(name="Runda bez daty", year=2024, results_date=None)
+    RoundFactory(name="Runda wcześniejsza", year=2024, results_date=D(2024, 3, 1))
+    RoundFactory(name="Runda późniejsza", year=2024, results_date=D(2024, 9, 1))
+
+    def latest(page):
+        return re.search(r'id="round-heading">[^<]*</h2>\s*<p><a href="[^"]*">([^<]*)</a>', page)[1]
+
+    assert latest(text(client.get("/"))) == "Runda późniejsza"
+    RoundFactory(name="Runda tego samego dnia", year=2024, results_date=D(2024, 9, 1))
+    assert latest(text(client.get("/"))) == "Runda tego samego dnia"
+
+
+def test_home_links_to_the_list_and_events_at_the_pages_language_addresses(client):
+    StatusAwardFactory(valid_from=D(2020, 1, 1), valid_until=D(2099, 1, 1))
+    polish, english = text(client.get("/")), text(client.get("/en/"))
+    assert '<a href="/klastry/?status=current">' in polish
+    assert '<a href="/wydarzenia/">' in polish and '<a href="/wydarzenia/kalendarz.ics">' in polish
+    assert '<a href="/en/clusters/?status=current">' in english
+    assert '<a href="/en/events/">' in english
+
+
 def test_home_counts_the_latest_rounds_public_awards_of_published_clusters_only(client):
     round_ = RoundFactory(name="Runda VII", year=2026)
     StatusAwardFactory(round=round_, cluster__name="Klaster Jawny")
