@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from core.addresses import slug_address
-from core.dates import day_text, today
+from core.dates import day_text, time_elements, today
 from core.downloads import Lines, download, in_chunks, lines
 from core.language import in_page_language
 from core.pagecache import record_key
@@ -735,14 +735,7 @@ def event_items(rows):
     writes it: a round of the generated registry has 800 events, and the template
     included for each took most of its page's time (format_html half of what was left)."""
     address = slug_address("events:detail")
-    language, days = get_language(), {}
-
-    def day(value):
-        if value not in days:
-            text = escape(day_text(value, language=language))
-            days[value] = f'<time datetime="{value:%Y-%m-%d}">{text}</time>'
-        return days[value]
-
+    day = time_elements()
     items = []
     for slug, title, title_en, start, end, city in rows:
         when = day(start) + (f" – {day(end)}" if end else "")

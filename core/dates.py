@@ -1,6 +1,7 @@
 """Dates every app reckons with: the registry's today, whole years later, a day's text."""
 
 import functools
+from html import escape  # Django's own escape() is this behind a lazy-text wrapper
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -32,3 +33,18 @@ def day_text(day, format_name="DATE_FORMAT", language=None):
 def _day_text(day, format_name, language):
     # `language` is the active one, passed to key the cache: the month names depend on it.
     return date_format(day, format_name)
+
+
+def time_elements(language=None):
+    """A function writing a day as the `date` filter's text in a `<time datetime>`
+    element, each distinct day once: for pages listing hundreds of events' days."""
+    language = language or get_language()
+    written = {}
+
+    def time_element(day):
+        if day not in written:
+            text = escape(day_text(day, language=language))
+            written[day] = f'<time datetime="{day:%Y-%m-%d}">{text}</time>'
+        return written[day]
+
+    return time_element

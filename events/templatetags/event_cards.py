@@ -9,11 +9,11 @@ from html import escape  # Django's own escape() is this behind a lazy-text wrap
 
 from django import template
 from django.template.defaultfilters import capfirst
-from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
-from core.dates import day_text
+from core.addresses import slug_address
+from core.dates import time_elements
 from core.language import in_page_language
 
 from ..models import Event
@@ -25,18 +25,10 @@ register = template.Library()
 def event_cards(events):
     """`{% event_cards events %}`: a `<li>` card for each of `events`, rows of
     views.EVENT_CARD_FIELDS."""
-    # One address reversed for the list and each slug put in it (a slug needs no quoting).
-    address = reverse("events:detail", kwargs={"slug": "-"})
+    address = slug_address("events:detail")
     part_of = escape(gettext("part of"))
     labels = dict(Event.Kind.choices)
-    kinds, days, language = {}, {}, get_language()
-
-    def day(value):
-        if value not in days:
-            text = escape(day_text(value, language=language))
-            days[value] = f'<time datetime="{value:%Y-%m-%d}">{text}</time>'
-        return days[value]
-
+    kinds, day = {}, time_elements()
     cards = []
     for slug, title, title_en, kind, start, end, city, *parent in events:
         if kind not in kinds:
@@ -50,10 +42,9 @@ def event_cards(events):
         within = ""
         if parent_published:
             within = f" · {part_of} {escape(in_page_language(parent_title, parent_title_en))}"
-        url = address.replace("/-/", f"/{slug}/")
         name = escape(in_page_language(title, title_en))
         cards.append(
-            f'<li><h3><a href="{escape(url)}">{name}</a></h3>\n'
+            f'<li><h3><a href="{escape(address(slug))}">{name}</a></h3>\n'
             f"<p>{kinds[kind]} · {when}{where}{within}</p>\n</li>"
         )
     return mark_safe("".join(cards))
