@@ -10,7 +10,7 @@ from django.http import (
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import date_format, localize
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,9 +19,9 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from clusters import tilemap
-from clusters.models import Cluster, ReportedStatusCount, Round, Specialisation, StatusAward
-from clusters.models.clusters import day_number
+from clusters.models import Round, Specialisation, StatusAward
 from clusters.models.rounds import missing_numbers, roman
+from clusters.statistics import status_figures
 from clusters.views import EVENT_LINE_FIELDS, ROUND_AWARDS_PER_PAGE, event_items
 from core.addresses import page_address, slug_address
 from core.dates import today
@@ -31,8 +31,6 @@ from events.models import Event
 
 from .models import AccessibilityStatement, InaccessibleContent
 
-# The chart starts with the first full year of the programme's statuses.
-FIRST_CHART_YEAR = 2015
 HOME_EVENTS = 4
 # The latest round's awards the home page lists: a real round has 8 to 60; the rest are
 # on the round page, a page of as many at a time.
@@ -144,23 +142,14 @@ def award_items(awards):
 
 def home(request):
     on = today()
-    published = Cluster.objects.published()
-    # One read of the awards' periods for the chart, for the reported counts it compares
-    # (their days fall within the chart's years) and for the map's day: today when anybody
-    # holds status, else the last day anybody did.
-    first_day = datetime.date(FIRST_CHART_YEAR, 1, 1)
-    periods = list(published.status_periods(first_day, datetime.date(on.year, 12, 31)))
-    years = published.status_years(FIRST_CHART_YEAR, on.year, periods)
-    map_day = last_day_in(periods, on) or published.last_day_with_status(on)
-    by_voivodeship, estimated_by_voivodeship, by_specialisation = holders_on(map_day)
+    figures = status_figures(on)
+    map_day, by_voivodeship = figures.map_day, figures.by_voivodeship
     holding_today = sum(by_voivodeship.values()) if map_day == on else 0
     # The list's address and the map's day, the same in every link of the map and table.
     list_url, map_iso = page_address("clusters:list"), map_day.isoformat() if map_day else ""
     number = number_texts()
     # Counts sources report where the registry knows fewer holders: the chart is short there.
-    incomplete_counts = ReportedStatusCount.objects.between(first_day, on).above_registry(
-        published, periods
-    )
+    incomplete_counts = figures.incomplete_counts(on)
     events = Event.objects.published()
     # Every round, one read for the latest and for the numbers missing among them: a few
     # dozen rows at most, one a competition.
@@ -177,9 +166,9 @@ def home(request):
             "holding_today": holding_today,
             "map_day": map_day,
             "map_total": sum(by_voivodeship.values()),
-            "map_estimated": sum(estimated_by_voivodeship.values()),
+            "map_estimated": sum(figures.estimated_by_voivodeship.values()),
             "map": map_markup(
-                tilemap.tiles(by_voivodeship, estimated_by_voivodeship),
+                tilemap.tiles(by_voivodeship, figures.estimated_by_voivodeship),
                 escape(list_url),
                 map_iso,
                 number,
@@ -188,9 +177,9 @@ def home(request):
             "map_width": tilemap.COLUMNS * tilemap.TILE_WIDTH,
             "map_height": tilemap.ROWS * tilemap.TILE_HEIGHT,
             "specialisation_rows": specialisation_rows(
-                by_specialisation, escape(list_url), map_iso, number
+                figures.by_specialisation, escape(list_url), map_iso, number
             ),
-            "chart": year_chart(years, number),
+            "chart": year_chart(figures.years, number),
             "incomplete_counts": incomplete_counts,
             "missing_rounds": [roman(number) for number in missing_numbers(regular_numbers)],
             "latest_round": (latest := latest_round(rounds)) and latest_round_panel(latest),
@@ -208,71 +197,6 @@ def home(request):
             ),
         },
     )
-
-
-def last_day_in(periods, on):
-    """The latest day up to `on` on which a cluster held status, from status_periods rows
-    (ClusterQuerySet.last_day_with_status from rows read already), or None when no
-    period had begun by `on`.
-
-    The periods are those touching the chart's years: an award they leave out ended
-    before all of them, so it can be the last one only when none of them had begun.
-    """
-    on_number = day_number(on)
-    last = max(
-        (until for _cluster, start, until, _estimated in periods if start <= on_number),
-        default=None,
-    )
-    if last is None:
-        return None
-    return min(datetime.date(last // 10000, last // 100 % 100, last % 100), on)
-
-
-def holders_on(day):
-    """The counts of clusters holding status on `day` (none for no day): by voivodeship,
-    of them resting on estimated dates by voivodeship, and by specialisation's id.
-
-    A holder rests on estimates when no award with exact dates covers the day. Counted
-    here from one read of the awards in force on the day, a few rows per holder (one a
-    specialisation): grouped in the database, with a subquery per cluster, and the
-    specialisations grouped in a query of their own, the counts took 3 times as long to
-    build on the built-in data and twice as long to run at 100 000 clusters.
-    """
-    if day is None:
-        return {}, {}, {}
-    now = timezone.now()
-    seats, on_exact_dates, specialisations = {}, set(), set()
-    for cluster_id, voivodeship, estimated, awaits, published_at, specialisation in (
-        StatusAward.objects.valid_on(day)
-        .filter(cluster__published=True)
-        .order_by()
-        .values_list(
-            "cluster_id",
-            "cluster__voivodeship",
-            "dates_estimated",
-            "awaits_publication",
-            "published_at",
-            "cluster__specialisations",
-        )
-    ):
-        # Twin of StatusAward.is_published: only a public award makes a holder.
-        if not awaits or (published_at is not None and published_at <= now):
-            seats[cluster_id] = voivodeship
-        if not estimated:
-            on_exact_dates.add(cluster_id)
-        if specialisation is not None:
-            specialisations.add((cluster_id, specialisation))
-    by_voivodeship, estimated_by_voivodeship, by_specialisation = {}, {}, {}
-    for cluster_id, voivodeship in seats.items():
-        by_voivodeship[voivodeship] = by_voivodeship.get(voivodeship, 0) + 1
-        estimated = cluster_id not in on_exact_dates
-        estimated_by_voivodeship[voivodeship] = (
-            estimated_by_voivodeship.get(voivodeship, 0) + estimated
-        )
-    for cluster_id, specialisation in specialisations:
-        if cluster_id in seats:
-            by_specialisation[specialisation] = by_specialisation.get(specialisation, 0) + 1
-    return by_voivodeship, estimated_by_voivodeship, by_specialisation
 
 
 def specialisation_rows(counts, list_url, map_iso, number=localize):
