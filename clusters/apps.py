@@ -43,8 +43,9 @@ class ClustersConfig(AppConfig):
     def ready(self):
         from core.pagecache import register_page_record, register_scheduled_change
 
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import signals, statistics  # noqa: F401  (signals connects the receivers)
         from .models import Cluster, Round
 
         register_scheduled_change(Round.objects.next_publication)
         register_page_record(Cluster)
+        statistics.register()

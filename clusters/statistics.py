@@ -11,6 +11,8 @@ import datetime
 
 from django.utils import timezone
 
+from core.summaries import figures, register_summary
+
 from .models import Cluster, ReportedStatusCount, StatusAward
 from .models.clusters import day_number
 
@@ -31,6 +33,31 @@ class StatusFigures:
     # {day a source reported a count for: how many clusters the registry says held status}
     known_on: dict
 
+    def as_json(self):
+        """The figures as JSON values (lists, no keys but strings), as kept in core.Summary."""
+        return {
+            "years": [[year, *counts] for year, counts in self.years.items()],
+            "map_day": self.map_day and self.map_day.isoformat(),
+            "by_voivodeship": [
+                [code, count, self.estimated_by_voivodeship.get(code, 0)]
+                for code, count in self.by_voivodeship.items()
+            ],
+            "by_specialisation": [[pk, count] for pk, count in self.by_specialisation.items()],
+            "known_on": [[day.isoformat(), count] for day, count in self.known_on.items()],
+        }
+
+    @classmethod
+    def from_json(cls, kept):
+        day = datetime.date.fromisoformat
+        return cls(
+            years={year: (count, estimated) for year, count, estimated in kept["years"]},
+            map_day=kept["map_day"] and day(kept["map_day"]),
+            by_voivodeship={code: count for code, count, _ in kept["by_voivodeship"]},
+            estimated_by_voivodeship={code: e for code, _, e in kept["by_voivodeship"]},
+            by_specialisation=dict(kept["by_specialisation"]),
+            known_on={day(on): count for on, count in kept["known_on"]},
+        )
+
     def incomplete_counts(self, on):
         """The reports of the chart's years where the registry knows fewer holders, each
         with `known` (as ReportedStatusCountQuerySet.above_registry gives them)."""
@@ -41,6 +68,27 @@ class StatusFigures:
             if report.is_above_registry():
                 short.append(report)
         return short
+
+
+SUMMARY = "home-status"
+
+
+def kept_status_figures(on):
+    """status_figures(on), kept between the changes of the data they count (core.summaries)."""
+    return StatusFigures.from_json(figures(SUMMARY, on))
+
+
+def register():
+    # Clusters (published, voivodeship, specialisations), their awards (of the rounds
+    # family) and the reported counts (reference).
+    register_summary(
+        SUMMARY,
+        ["clusters", "rounds", "reference"],
+        lambda on: status_figures(on).as_json(),
+        # An award awaiting publication counts from its moment, which may differ from its
+        # round's.
+        next_change=StatusAward.objects.next_publication,
+    )
 
 
 def status_figures(on):

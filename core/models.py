@@ -115,3 +115,25 @@ class PageVersion(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.counter}"
+
+
+class Summary(models.Model):
+    """Figures computed from much registry data, kept until that data changes (core/summaries.py).
+
+    Stamped with the counters of the families they were computed from, the day and
+    the next scheduled change: figures whose stamp no longer holds are never read.
+    """
+
+    name = models.CharField(_("name"), max_length=50, primary_key=True)
+    versions = models.TextField(_("data versions"))
+    day = models.DateField(_("day"))
+    good_until = models.DateTimeField(_("good until"), null=True, blank=True)
+    figures = models.JSONField(_("figures"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("summary")
+        verbose_name_plural = _("summaries")
+
+    def __str__(self):
+        return self.name

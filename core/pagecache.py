@@ -179,6 +179,9 @@ def bump_page_versions(keys):
             f"ON CONFLICT ({key}) DO UPDATE SET counter = {table}.counter + 1",
             keys,
         )
+    from .summaries import refresh_after_commit
+
+    refresh_after_commit(keys)
 
 
 def bump_data_version():
@@ -269,12 +272,17 @@ def register_scheduled_change(next_moment):
     _scheduled_changes.append(next_moment)
 
 
+def next_scheduled_change(now):
+    """The next moment after `now` at which pages change with no save, or None."""
+    return min((m for m in (f(now) for f in _scheduled_changes) if m is not None), default=None)
+
+
 def cache_seconds(seconds, now=None):
     """How long a page rendered now may be served: at most until the next scheduled change."""
     now = now or timezone.now()
-    moments = [m for m in (f(now) for f in _scheduled_changes) if m is not None]
-    if moments:
-        seconds = min(seconds, max(int((min(moments) - now).total_seconds()), 1))
+    moment = next_scheduled_change(now)
+    if moment is not None:
+        seconds = min(seconds, max(int((moment - now).total_seconds()), 1))
     return seconds
 
 

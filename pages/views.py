@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from clusters import tilemap
 from clusters.models import Round, Specialisation, StatusAward
 from clusters.models.rounds import missing_numbers, roman
-from clusters.statistics import status_figures
+from clusters.statistics import kept_status_figures
 from clusters.views import EVENT_LINE_FIELDS, ROUND_AWARDS_PER_PAGE, event_items
 from core.addresses import page_address, slug_address
 from core.dates import today
@@ -142,7 +142,7 @@ def award_items(awards):
 
 def home(request):
     on = today()
-    figures = status_figures(on)
+    figures = kept_status_figures(on)
     map_day, by_voivodeship = figures.map_day, figures.by_voivodeship
     holding_today = sum(by_voivodeship.values()) if map_day == on else 0
     # The list's address and the map's day, the same in every link of the map and table.

@@ -39,6 +39,12 @@ class StatusAwardQuerySet(models.QuerySet):
         results; until then no status, count or export rests on them."""
         return self.filter(Q(awaits_publication=False) | Q(published_at__lte=now or timezone.now()))
 
+    def next_publication(self, now=None):
+        """The next moment one of these awards goes public, or None."""
+        return self.filter(
+            awaits_publication=True, published_at__gt=now or timezone.now()
+        ).aggregate(next=models.Min("published_at"))["next"]
+
     def valid_on(self, on=None):
         """Awards in force on `on`: both validity dates are inclusive."""
         on = on or today()
