@@ -1,6 +1,7 @@
 import datetime
 from html import escape  # Django's own escape() is this behind a lazy-text wrapper
 
+from django.db.models import F
 from django.http import (
     Http404,
     HttpResponseBadRequest,
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from clusters import tilemap
 from clusters.models import Round, Specialisation, StatusAward
+from clusters.models.clusters import OfPublishedCluster
 from clusters.models.rounds import missing_numbers, roman
 from clusters.statistics import kept_status_figures
 from clusters.views import EVENT_LINE_FIELDS, ROUND_AWARDS_PER_PAGE, event_items
@@ -57,10 +59,16 @@ def latest_round(rounds):
     # prefetched, the same query cost twice as long to build.
     awards = public_awards(latest)
     # What attach_public_counts sets that the page shows, counted alone (its grouped
-    # queries for any rounds took twice as long to build). A query of its own: counted
-    # with the rows (a window over them), PostgreSQL sorted all of a 10 000-award round's
-    # rows for the first 100 (200 ms instead of 15 at 100 000 clusters).
-    latest.awards_recorded = awards.count()
+    # queries for any rounds took twice as long to build) and as it counts: from the
+    # round's index, less the unpublished clusters (joined to each award's cluster, 12 ms
+    # for a round of 10 000). A query of its own: counted with the rows (a window over
+    # them), PostgreSQL sorted all of a 10 000-award round's rows for the first 100.
+    latest.awards_recorded = (
+        StatusAward.objects.published()
+        .filter(round=latest)
+        .filter(OfPublishedCluster(F("cluster"), True))
+        .count()
+    )
     latest.award_items = award_items(awards)
     return latest
 
