@@ -169,7 +169,7 @@ class AwardViewSet(DataVersionCache, mixins.ListModelMixin, viewsets.GenericView
 
 
 class EventViewSet(ReadOnlyResource):
-    """Published events, latest first; filter by `kind` or `year` as on /wydarzenia/."""
+    """Published events, latest first; filter by `kind`, `year` or `round` as on /wydarzenia/."""
 
     serializer_class = api.EventSerializer
     filterset_class = EventFilter

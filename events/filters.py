@@ -5,6 +5,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from clusters.filters import DisplayNameChoiceFilter
+from clusters.models import Round
+
 from .models import Event
 
 # Years outside this range cannot hold an event of the programme (it began in 2014).
@@ -21,6 +24,14 @@ class EventFilter(django_filters.FilterSet):
         min_value=FIRST_YEAR,
         max_value=LAST_YEAR,
         decimal_places=0,
+    )
+    # The address a round's page links to for all its events, which it shows only the
+    # latest of.
+    round = DisplayNameChoiceFilter(
+        label=_("Round"),
+        to_field_name="slug",
+        queryset=Round.objects.all(),
+        empty_label=_("all"),
     )
 
     class Meta:

@@ -34,10 +34,15 @@ def attach_public_counts(rounds, now=None):
     now = now or timezone.now()
     rounds = list(rounds)
     published = [r.pk for r in rounds if r.results_published_at and r.results_published_at <= now]
-    applications = _counts_by_round(
-        Application.objects.filter(round__in=published).filter(
-            OfPublishedCluster(F("cluster"), True)
+    # No round's results published (a round page before them): no count to build.
+    applications = (
+        _counts_by_round(
+            Application.objects.filter(round__in=published).filter(
+                OfPublishedCluster(F("cluster"), True)
+            )
         )
+        if published
+        else {}
     )
     awards = _counts_by_round(
         StatusAward.objects.published(now)

@@ -181,6 +181,7 @@ def test_the_status_check_today_is_no_after_the_status_lapsed(client):
         ("/api/v1/clusters/?as_of=yesterday", "as_of", "Enter a valid date."),
         ("/api/v1/clusters/?status=maybe", "status", "Select a valid choice."),
         ("/api/v1/events/?year=99999", "year", "less than or equal to 2100"),
+        ("/api/v1/events/?round=no-such-round", "round", "Select a valid choice."),
         ("/api/v1/awards/?round=no-such-round", "round", "Select a valid choice."),
     ],
 )

@@ -24,6 +24,7 @@ PAGE_TYPES = {
     "round-list": "/rundy/",
     "round-detail": "/rundy/odnowienie-2018/",
     "event-list": "/wydarzenia/",
+    "event-list-round": "/wydarzenia/?round=runda-vi",
     "event-detail": "/en/events/e-boost-kick-off-2023/",
     "status-check": "/weryfikacja-statusu/?cluster=klaster-obrobki-metali&on=2019-01-01",
     "status-check-en-invalid": "/en/status-check/?nip=123&on=jutro",
@@ -129,3 +130,15 @@ def test_map_tiles_lead_to_the_voivodeships_clusters(page, registry):
     page.locator("svg.tilemap a[href*='voivodeship=silesia']").click()
     assert "voivodeship=silesia" in page.url
     assert page.get_by_label("Województwo").input_value() == "silesia"
+
+
+def test_visitor_lists_the_events_of_one_round(page, registry):
+    page.goto("/wydarzenia/")
+    page.get_by_label("Runda").select_option(label="Runda VI")
+    page.get_by_role("button", name="Pokaż wydarzenia").click()
+    assert page.url.endswith("/wydarzenia/?kind=&year=&round=runda-vi")
+    assert page.get_by_label("Runda").input_value() == "runda-vi"
+    titles = page.locator(".card-list h3").all_inner_texts()
+    assert titles == [
+        "Gala wręczenia certyfikatów nadania/odnowienia statusu Krajowego Klastra Kluczowego"
+    ]

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from clusters.models import Application, Cluster, Person, PersonRole, Round
+from clusters.models import Application, Cluster, Person, PersonRole, Round, StatusAward
 from clusters.models.rounds import attach_public_counts
 from tests.factories import (
     ApplicationFactory,
@@ -537,6 +537,89 @@ def test_round_pages_issue_the_same_queries_whatever_the_page_and_awards(client)
     bulk_clusters(245, start=5, round_=round_, valid_from=D(2026, 1, 1), valid_until=D(2028, 1, 1))
     assert count_queries(client, "/rundy/runda-duza/") == with_five
     assert count_queries(client, "/rundy/runda-duza/?page=3") == with_five
+
+
+def test_a_large_rounds_pages_are_the_same_walked_from_either_end_or_sorted():
+    from clusters.views import RoundAwards
+
+    round_ = RoundFactory(slug="runda-duza", number=4)
+    clusters = bulk_clusters(60, round_=round_, valid_from=D(2026, 1, 1), valid_until=D(2028, 1, 1))
+    # Clusters of another round only, which a walk passes by.
+    other = RoundFactory(slug="runda-inna", number=5)
+    bulk_clusters(90, start=60, round_=other, valid_from=D(2020, 1, 1), valid_until=D(2023, 1, 1))
+    # Left out: an unpublished cluster, an award awaiting its round's results.
+    Cluster.objects.filter(pk=clusters[3].pk).update(published=False)
+    StatusAward.objects.filter(cluster=clusters[7], round=round_).update(
+        awaits_publication=True, published_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    # Two clusters of one sort key, ordered by their names.
+    Cluster.objects.filter(pk__in=[clusters[10].pk, clusters[40].pk]).update(sort_key="00")
+    now = timezone.now()
+    attach_public_counts([round_], now)
+    assert round_.awards_recorded == 58
+    public = [c for n, c in enumerate(clusters) if n not in (3, 7)]
+    expected = [c.slug for c in [clusters[10], clusters[40]]] + [
+        c.slug for c in public if c not in (clusters[10], clusters[40])
+    ]
+
+    def pages(sorted_up_to, steps_per_award):
+        awards = RoundAwards(round_, now)
+        awards.SORTED_UP_TO, awards.STEPS_PER_AWARD = sorted_up_to, steps_per_award
+        return [awards[start : start + 7] for start in range(0, 58, 7)]
+
+    sorted_small = pages(1000, 2)
+    assert [row[0] for page in sorted_small for row in page] == expected
+    assert sorted_small[0][0] == (
+        clusters[10].slug,
+        clusters[10].name,
+        D(2026, 1, 1),
+        D(2028, 1, 1),
+        False,
+        None,
+        None,
+    )
+    walked = pages(0, 10**9)
+    assert walked == sorted_small
+    assert pages(0, 0) == sorted_small
+
+
+def test_a_large_round_walks_to_its_pages_near_either_end_and_sorts_for_the_middle():
+    from clusters.views import RoundAwards
+
+    # A round of 10 000 awards among 100 000 clusters, pages of 100.
+    round_ = Round()
+    round_.awards_recorded = 10_000
+    awards = RoundAwards(round_, timezone.now())
+    limit = awards.STEPS_PER_AWARD * awards.count
+
+    def walks(start):
+        return awards.walk_steps(start, start + 100, 100_000) <= limit
+
+    assert walks(0) and walks(9_900) and walks(1_000) and walks(8_900)
+    assert not walks(4_900) and not walks(3_000)
+
+
+def test_a_large_rounds_pages_issue_the_same_queries_walked_or_sorted(client, monkeypatch):
+    from clusters.views import RoundAwards
+
+    monkeypatch.setattr(RoundAwards, "SORTED_UP_TO", 0)
+    round_ = RoundFactory(slug="runda-duza", number=4)
+    bulk_clusters(250, round_=round_, valid_from=D(2026, 1, 1), valid_until=D(2028, 1, 1))
+
+    def shown(page):
+        return [n for n in range(250) if f"Klaster Zbiorczy {n:04d}<" in page]
+
+    def page(number):
+        with CaptureQueriesContext(connection) as queries:
+            html = text(client.get("/en/rounds/runda-duza/", {"page": number}))
+        return shown(html), len(queries)
+
+    first, walked_from_start = page(1)
+    last, walked_from_end = page(3)
+    monkeypatch.setattr(RoundAwards, "STEPS_PER_AWARD", 0)
+    middle, sorted_ = page(2)
+    assert (first, middle, last) == (list(range(100)), list(range(100, 200)), list(range(200, 250)))
+    assert walked_from_start == walked_from_end == sorted_
 
 
 def test_home_lists_the_latest_rounds_first_awards_and_links_to_them_all(client):

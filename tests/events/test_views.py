@@ -125,3 +125,57 @@ def test_round_page_lists_its_published_events_by_date_in_the_page_language(clie
     assert '– <time datetime="2023-03-02">' in second
     assert second.endswith(", Łódź &lt;centrum&gt;\n")
     assert "Ukryte Wydarzenie" not in page
+
+
+def test_round_page_shows_its_latest_events_and_links_to_the_list_of_them_all(client):
+    from clusters.views import ROUND_EVENTS_SHOWN
+
+    round_ = RoundFactory(slug="runda-ruchliwa")
+    total = ROUND_EVENTS_SHOWN + 5
+    for n in range(total):
+        EventFactory(
+            title=f"Spotkanie {n:02d}",
+            round=round_,
+            start_date=D(2020, 1, 1) + datetime.timedelta(n),
+        )
+    EventFactory(title="Spotkanie innej rundy", round=RoundFactory(slug="inna"))
+    page = text(client.get("/en/rounds/runda-ruchliwa/"))
+    events = page.split("<h2>Events</h2>", 1)[1]
+    shown = [n for n in range(total) if f">Spotkanie {n:02d}</a>" in events]
+    assert shown == list(range(5, total))
+    assert events.index(">Spotkanie 05<") < events.index(f">Spotkanie {total - 1}<")
+    assert (
+        f"<p>The latest {ROUND_EVENTS_SHOWN} events of this round. "
+        '<a href="/en/events/?round=runda-ruchliwa">All events of this round</a></p>'
+    ) in events
+    polish = text(client.get("/rundy/runda-ruchliwa/"))
+    assert (
+        f"<p>{ROUND_EVENTS_SHOWN} najnowszych wydarzeń tej rundy. "
+        '<a href="/wydarzenia/?round=runda-ruchliwa">Wszystkie wydarzenia tej rundy</a></p>'
+    ) in polish
+
+    every = text(client.get("/en/events/", {"round": "runda-ruchliwa"}))
+    assert all(f">Spotkanie {n:02d}</a>" in every for n in range(total))
+    assert "Spotkanie innej rundy" not in every
+    assert '<option value="runda-ruchliwa" selected>' in every
+
+
+def test_a_round_of_as_many_events_as_shown_lists_them_all_without_the_link(client):
+    from clusters.views import ROUND_EVENTS_SHOWN
+
+    round_ = RoundFactory(slug="runda-pelna")
+    for n in range(ROUND_EVENTS_SHOWN):
+        EventFactory(title=f"Spotkanie {n:02d}", round=round_)
+    page = text(client.get("/en/rounds/runda-pelna/"))
+    assert all(f">Spotkanie {n:02d}</a>" in page for n in range(ROUND_EVENTS_SHOWN))
+    assert "All events of this round" not in page and "The latest" not in page
+
+
+def test_events_of_an_unknown_round_are_refused_with_a_message_not_an_error(client):
+    EventFactory(title="Gala Ocalała")
+    response = client.get("/en/events/", {"round": "no-such-round"})
+    assert response.status_code == 200
+    page = text(response)
+    assert "Some of the filters could not be used and were ignored:" in page
+    assert "Select a valid choice." in page
+    assert "Gala Ocalała" in page
