@@ -11,7 +11,7 @@ from django.http import (
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format, localize
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,7 +24,7 @@ from clusters.models import Round, Specialisation, StatusAward
 from clusters.models.clusters import OfPublishedCluster
 from clusters.models.rounds import missing_numbers, roman
 from clusters.statistics import kept_status_figures
-from clusters.views import EVENT_LINE_FIELDS, ROUND_AWARDS_PER_PAGE, event_items
+from clusters.views import EVENT_LINE_FIELDS, ROUND_AWARDS_PER_PAGE, RoundAwards, event_items
 from core.addresses import page_address, slug_address
 from core.dates import today
 from core.display import COOKIE_MAX_AGE, SWITCHES, is_on
@@ -57,19 +57,20 @@ def latest_round(rounds):
         return None
     # The organiser's names are read when the page asks organiser_name, one plain query:
     # prefetched, the same query cost twice as long to build.
-    awards = public_awards(latest)
+    now = timezone.now()
     # What attach_public_counts sets that the page shows, counted alone (its grouped
     # queries for any rounds took twice as long to build) and as it counts: from the
     # round's index, less the unpublished clusters (joined to each award's cluster, 12 ms
     # for a round of 10 000). A query of its own: counted with the rows (a window over
     # them), PostgreSQL sorted all of a 10 000-award round's rows for the first 100.
     latest.awards_recorded = (
-        StatusAward.objects.published()
+        StatusAward.objects.published(now)
         .filter(round=latest)
         .filter(OfPublishedCluster(F("cluster"), True))
         .count()
     )
-    latest.award_items = award_items(awards)
+    # The round page's first page of awards, found as it finds it.
+    latest.award_items = award_items(RoundAwards(latest, now)[0:HOME_AWARDS])
     return latest
 
 
@@ -114,14 +115,8 @@ def latest_round_panel(latest):
     )
 
 
-def public_awards(round_):
-    """The awards of `round_` the public pages count: public ones, to published clusters."""
-    return StatusAward.objects.published().filter(round=round_, cluster__published=True)
-
-
-def award_items(awards):
-    """The <li> of the first HOME_AWARDS of `awards` (public_awards of a round), in name
-    order.
+def award_items(rows):
+    """The <li> of `rows`, RoundAwards' rows of a round's awards.
 
     Written in Python from bare rows: a round of 10 000 awards spent seconds in model
     instances, reverse() and the template loop, for the same HTML.
@@ -129,11 +124,8 @@ def award_items(awards):
     address = slug_address("clusters:detail")
     valid_until = gettext("valid until")
     days = {}
-    rows = awards.order_by("cluster__sort_key").values_list(
-        "cluster__slug", "cluster__name", "valid_until"
-    )[:HOME_AWARDS]
     items = []
-    for slug, name, until in rows:
+    for slug, name, _valid_from, until, *_ in rows:
         if until not in days:
             days[until] = date_format(until, "SHORT_DATE_FORMAT")
         items.append(
