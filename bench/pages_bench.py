@@ -59,7 +59,6 @@ def pages(size, cluster_slug):
         "round page": f"/rundy/{round_slug}/",
         "events": "/wydarzenia/",
         "event page": f"/wydarzenia/{event_slug}/",
-        "calendar feed": "/wydarzenia/kalendarz.ics",
         "status check page": f"/weryfikacja-statusu/?cluster={cluster_slug}",
         "API clusters": "/api/v1/clusters/",
         "API clusters, filtered": "/api/v1/clusters/?voivodeship=silesia&status=current",
@@ -229,8 +228,15 @@ def load(port, url, *, requests, seconds, concurrency=CONCURRENCY):
     }
 
 
-# The sitemap is an index; its clusters file is the one that grows with the registry.
-DOWNLOADS = ["/klastry/export.csv", "/klastry/export.json", "/sitemap.xml", "/sitemap-clusters.xml"]
+# The sitemap is an index; its clusters file is the one that grows with the registry. The
+# calendar feed, every event, is a whole-registry download too.
+DOWNLOADS = [
+    "/klastry/export.csv",
+    "/klastry/export.json",
+    "/sitemap.xml",
+    "/sitemap-clusters.xml",
+    "/wydarzenia/kalendarz.ics",
+]
 
 
 # Read of each download: its first byte is the figure; the whole of a 100 000-cluster

@@ -8,6 +8,8 @@ exclusive DTEND (3.6.1), and a UID and DTSTAMP in every VEVENT (3.6.1).
 
 import datetime
 
+from core.downloads import lines
+
 CRLF = "\r\n"
 MAX_OCTETS = 75
 PRODID = "-//Rejestr Krajowych Klastrow Kluczowych//KKK registry//PL"
@@ -86,7 +88,8 @@ def event_text(event, stamp, url, domain):
 
 
 def calendar(events, now, absolute_url, domain, name):
-    """The whole feed as text; `absolute_url(event)` gives each event's page."""
+    """The whole feed as chunks of text, written as `events` are read (core/downloads.py
+    streams them); `absolute_url(event)` gives each event's page."""
     stamp = now.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     head = [
         "BEGIN:VCALENDAR",
@@ -96,7 +99,6 @@ def calendar(events, now, absolute_url, domain, name):
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{escape_text(name)}",
     ]
-    text = [fold_line(line) + CRLF for line in head]
-    text += [event_text(event, stamp, absolute_url(event), domain) for event in events]
-    text.append("END:VCALENDAR" + CRLF)
-    return "".join(text)
+    yield "".join(fold_line(line) + CRLF for line in head)
+    yield from lines(events, lambda event: event_text(event, stamp, absolute_url(event), domain))
+    yield "END:VCALENDAR" + CRLF

@@ -3,7 +3,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.views.generic import ListView
 
 from clusters.models import Cluster
 from core.dates import today
+from core.downloads import download
 from core.language import in_page_language
 
 from . import ical
@@ -74,6 +74,10 @@ def event_detail(request, slug):
     return render(request, "events/event_detail.html", {"event": event})
 
 
+# Events read from the database at a time by the calendar feed.
+FEED_CHUNK = 1_000
+
+
 @dataclass(slots=True)
 class FeedEvent:
     """What the calendar feed tells of an event (see ical.event_lines)."""
@@ -90,7 +94,7 @@ class FeedEvent:
 
 
 def feed_events():
-    """Every published event as the feed tells it, from plain rows.
+    """Every published event as the feed tells it, from plain rows read FEED_CHUNK at a time.
 
     A model instance per event and its country's object, made twice, cost more than
     writing the feed; each kind's label and each country's name are looked up once.
@@ -110,6 +114,7 @@ def feed_events():
             "country",
             "description",
         )
+        .iterator(chunk_size=FEED_CHUNK)
     )
     kinds, countries = {}, {}
     for slug, title, title_en, kind, start, end, venue, city, country, description in rows:
@@ -131,15 +136,26 @@ def feed_events():
 
 
 def calendar_feed(request):
+    """Every published event, a whole-registry download: streamed as it is written and
+    kept in the cache until an event changes (core/downloads.py). The feed shows the
+    events' own columns alone (kinds' labels and countries' names are the code's)."""
     # One address built for the feed and each slug put in it (a slug needs no quoting).
     address = request.build_absolute_uri(reverse("events:detail", kwargs={"slug": "-"}))
-    body = ical.calendar(
-        feed_events(),
-        now=timezone.now(),
-        absolute_url=lambda event: address.replace("/-/", f"/{event.slug}/"),
-        domain=settings.CALENDAR_UID_DOMAIN,
-        name=_("National Key Clusters: events"),
+    now = timezone.now()
+
+    def chunks():
+        return ical.calendar(
+            feed_events(),
+            now=now,
+            absolute_url=lambda event: address.replace("/-/", f"/{event.slug}/"),
+            domain=settings.CALENDAR_UID_DOMAIN,
+            name=_("National Key Clusters: events"),
+        )
+
+    return download(
+        request,
+        chunks,
+        content_type="text/calendar; charset=utf-8",
+        disposition='attachment; filename="kkk-wydarzenia.ics"',
+        families=["events"],
     )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="kkk-wydarzenia.ics"'
-    return response

@@ -1,15 +1,14 @@
 from django.conf import settings
-from django.urls import reverse, translate_url
 
+from core.addresses import page_address, translated_path
 from core.display import display_classes
 
 
 def public_site(request):
     """What every public page's layout needs: display preferences and its other languages."""
-    path = request.get_full_path()
     language_urls = [
         # Absolute, as hreflang alternates and shared links need.
-        (code, name, request.build_absolute_uri(translate_url(path, code)))
+        (code, name, request.build_absolute_uri(translated_path(request, code)))
         for code, name in settings.LANGUAGES
     ]
     return {
@@ -18,5 +17,5 @@ def public_site(request):
         # For a visitor whose language is neither: the Polish page, the registry's own.
         "x_default_url": {code: url for code, _name, url in language_urls}[settings.LANGUAGE_CODE],
         # The <meta name="deklaracja-dostępności"> the ministry's template recommends.
-        "statement_url": request.build_absolute_uri(reverse("pages:accessibility")),
+        "statement_url": request.build_absolute_uri(page_address("pages:accessibility")),
     }

@@ -146,3 +146,76 @@ def test_the_open_data_tables_are_streamed_and_kept(client, page_cache, add_clus
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/dane/nadania-statusu.csv").content == first
     assert len(queries) == 1
+
+
+def add_events(count, start=0):
+    from events.models import Event
+
+    Event.objects.bulk_create(
+        Event(
+            title=f"Konferencja Zbiorcza {n:04d}",
+            slug=f"konferencja-zbiorcza-{n:04d}",
+            kind=Event.Kind.CONFERENCE,
+            start_date=D(2025, 1, 1) + datetime.timedelta(days=n % 700),
+            city="Łódź",
+            description="Opis wydarzenia, " * 5,
+        )
+        for n in range(start, start + count)
+    )
+
+
+CALENDAR = "/wydarzenia/kalendarz.ics"
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["uncached", "cached"])
+def test_a_calendar_four_times_longer_takes_no_more_memory(client, monkeypatch, settings, cached):
+    from events import views as event_views
+
+    monkeypatch.setattr(event_views, "FEED_CHUNK", 50)
+    monkeypatch.setattr(downloads, "PART_BYTES", 16 * 1024)
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 600 if cached else 0
+    # The parts go to a cache outside the worker (Redis when deployed): kept in this
+    # process's memory, they would be the file itself.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    add_events(150)
+    small, small_size = peak_bytes_of_streaming(client, CALENDAR)
+    add_events(450, start=150)
+    large, large_size = peak_bytes_of_streaming(client, CALENDAR)
+    assert large_size > 3.5 * small_size
+    assert large < small * 1.5 + 64 * 1024, (small, large)
+
+
+def test_the_calendar_reads_the_same_queries_whatever_the_events(client):
+    add_events(3)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(CALENDAR).content.count(b"BEGIN:VEVENT") == 3
+    add_events(300, start=3)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(CALENDAR).content.count(b"BEGIN:VEVENT") == 303
+    assert len(many) == len(few)
+
+
+def test_the_calendar_is_kept_until_an_event_changes(client, page_cache):
+    from tests.factories import EventFactory
+
+    event = EventFactory(title="Gala Pierwotna")
+    response = client.get(CALENDAR)
+    assert response.streaming
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="kkk-wydarzenia.ics"'
+    first = response.content
+    # A cluster's change leaves it kept: it shows events alone.
+    ClusterFactory(name="Klaster Nowy")
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(CALENDAR).content
+    assert again == first
+    assert len(queries) == 1  # the versions of the data it shows
+    # English is a file of its own.
+    assert b"SUMMARY:Gala Pierwotna" in client.get("/en/events/calendar.ics").content
+    event.title = "Gala Zmieniona"
+    event.save()
+    changed = client.get(CALENDAR).content
+    assert b"SUMMARY:Gala Zmieniona" in changed and b"Pierwotna" not in changed
+    event.published = False
+    event.save()
+    assert b"BEGIN:VEVENT" not in client.get(CALENDAR).content
