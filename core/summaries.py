@@ -13,7 +13,9 @@ of those families queues, once it commits, a task that computes the figures agai
 background worker (`manage.py db_worker`, run by `make run` and `make serve`).
 """
 
-from django.db import DatabaseError, transaction
+from contextlib import contextmanager
+
+from django.db import DatabaseError, connection, transaction
 from django.tasks import task
 from django.utils import timezone
 
@@ -31,20 +33,29 @@ def register_summary(name, families, compute, next_change=None):
 
 def figures(name, on):
     """The figures `name` as they stand on `on` (today) and now."""
+    stored = _stored(name, on)
+    # Stale (the worker has not come to them yet): computed here, and kept only if
+    # SQLite's one writer is free at once: an import may hold it for minutes.
+    return refresh(name, on, wait=False) if stored is None else stored
+
+
+def _stored(name, on):
+    """The figures kept for the data as it stands, on `on` and now, or None."""
     from .models import Summary
 
-    keys = _registered[name][0]
-    stored = (
-        Summary.objects.filter(name=name, versions=page_versions(keys), day=on)
+    return (
+        Summary.objects.filter(name=name, versions=page_versions(_registered[name][0]), day=on)
         .exclude(good_until__lte=timezone.now())
         .values_list("figures", flat=True)
         .first()
     )
-    return refresh(name, on) if stored is None else stored
 
 
-def refresh(name, on):
-    """Compute the figures `name` for `on` and keep them, unless data changed meanwhile."""
+def refresh(name, on, wait=True):
+    """Compute the figures `name` for `on` and keep them, unless data changed meanwhile.
+
+    `wait=False`: not kept if they cannot be written at once (the next reader or the
+    worker will keep them)."""
     from .models import Summary
 
     keys, compute, next_change = _registered[name]
@@ -67,7 +78,7 @@ def refresh(name, on):
             computed_at=now,
         )
         try:
-            with transaction.atomic():
+            with _writer_wait(wait), transaction.atomic():
                 Summary.objects.bulk_create(
                     [kept],
                     update_conflicts=True,
@@ -75,10 +86,27 @@ def refresh(name, on):
                     update_fields=["versions", "day", "good_until", "figures", "computed_at"],
                 )
         except DatabaseError:
-            # A page does not wait to store them (SQLite's one writer may be an import):
-            # the next reader or the worker will.
-            pass
+            if wait:
+                raise
     return computed
+
+
+@contextmanager
+def _writer_wait(wait):
+    """With wait=False, SQLite fails at once where it would queue for the write lock (up to
+    SQLITE_BUSY_TIMEOUT_SECONDS): a page is not held up by an import to keep the figures."""
+    if wait or connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (timeout,) = cursor.fetchone()
+        cursor.execute("PRAGMA busy_timeout = 0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
 
 def refresh_after_commit(keys):
@@ -92,4 +120,5 @@ def refresh_after_commit(keys):
 @task
 def refresh_summary(name):
     on = timezone.localdate()
-    figures(name, on)
+    if _stored(name, on) is None:
+        refresh(name, on)
