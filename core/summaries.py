@@ -13,13 +13,14 @@ of those families queues, once it commits, a task that computes the figures agai
 background worker (`manage.py db_worker`, run by `make run` and `make serve`).
 """
 
-from contextlib import contextmanager
+from contextlib import nullcontext
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.tasks import task
 from django.utils import timezone
 
 from .pagecache import ALL, family_key, next_scheduled_change, page_versions
+from .writes import refused_while_another_writes
 
 # name -> (family keys, compute(on) -> a JSON value, next_change(now) -> moment or None)
 _registered = {}
@@ -78,7 +79,8 @@ def refresh(name, on, wait=True):
             computed_at=now,
         )
         try:
-            with _writer_wait(wait), transaction.atomic():
+            # A page's (wait=False) fails rather than queue behind an import on SQLite.
+            with nullcontext() if wait else refused_while_another_writes(), transaction.atomic():
                 Summary.objects.bulk_create(
                     [kept],
                     update_conflicts=True,
@@ -89,24 +91,6 @@ def refresh(name, on, wait=True):
             if wait:
                 raise
     return computed
-
-
-@contextmanager
-def _writer_wait(wait):
-    """With wait=False, SQLite fails at once where it would queue for the write lock (up to
-    SQLITE_BUSY_TIMEOUT_SECONDS): a page is not held up by an import to keep the figures."""
-    if wait or connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA busy_timeout")
-        (timeout,) = cursor.fetchone()
-        cursor.execute("PRAGMA busy_timeout = 0")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
 
 def refresh_after_commit(keys):

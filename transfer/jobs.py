@@ -11,7 +11,6 @@ the worker. The import itself is the one engine's (transfer.service), all or not
 import hashlib
 import threading
 import uuid
-from contextlib import contextmanager
 
 from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models import Q
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from core.pagecache import data_version
+from core.writes import refused_while_another_writes
 
 from .engine import PREVIEW_ROWS, RowError
 from .models import STALE_AFTER, ImportJob
@@ -293,7 +293,7 @@ def fail_stale_jobs(now=None):
             minutes,
         ) % {"minutes": minutes}
     try:
-        with _refused_while_another_writes(), transaction.atomic():
+        with refused_while_another_writes(), transaction.atomic():
             # Locked: a beat that comes now finds the job failed, not the other way round.
             found = dict(stale.select_for_update().values_list("pk", "task_result_id"))
             ImportJob.objects.filter(pk__in=found).update(
@@ -313,22 +313,6 @@ def is_uuid(text):
     except ValueError:
         return False
     return True
-
-
-@contextmanager
-def _refused_while_another_writes():
-    """SQLite: a write here fails at once when another connection writes, not after waiting."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    timeout = connection.settings_dict.get("OPTIONS", {}).get("timeout", 5)
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA busy_timeout = 0")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
 
 
 class Progress:
