@@ -1,7 +1,6 @@
 import datetime
 from html import escape  # Django's own escape() is this behind a lazy-text wrapper
 
-from django.db.models import F
 from django.http import (
     Http404,
     HttpResponseBadRequest,
@@ -20,9 +19,8 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from clusters import tilemap
-from clusters.models import Round, Specialisation, StatusAward
-from clusters.models.clusters import OfPublishedCluster
-from clusters.models.rounds import missing_numbers, roman
+from clusters.models import Round, Specialisation
+from clusters.models.rounds import counted_awards, missing_numbers, roman
 from clusters.statistics import kept_status_figures
 from clusters.views import EVENT_LINE_FIELDS, ROUND_AWARDS_PER_PAGE, RoundAwards, event_items
 from core.addresses import page_address, slug_address
@@ -63,12 +61,7 @@ def latest_round(rounds):
     # round's index, less the unpublished clusters (joined to each award's cluster, 12 ms
     # for a round of 10 000). A query of its own: counted with the rows (a window over
     # them), PostgreSQL sorted all of a 10 000-award round's rows for the first 100.
-    latest.awards_recorded = (
-        StatusAward.objects.published(now)
-        .filter(round=latest)
-        .filter(OfPublishedCluster(F("cluster"), True))
-        .count()
-    )
+    latest.awards_recorded = counted_awards(now).filter(round=latest).count()
     # The round page's first page of awards, found as it finds it.
     latest.award_items = award_items(RoundAwards(latest, now)[0:HOME_AWARDS])
     return latest

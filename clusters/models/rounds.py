@@ -44,15 +44,17 @@ def attach_public_counts(rounds, now=None):
         if published
         else {}
     )
-    awards = _counts_by_round(
-        StatusAward.objects.published(now)
-        .filter(round__in=[r.pk for r in rounds])
-        .filter(OfPublishedCluster(F("cluster"), True))
-    )
+    awards = _counts_by_round(counted_awards(now).filter(round__in=[r.pk for r in rounds]))
     for round_ in rounds:
         round_.applications_recorded = applications.get(round_.pk, 0)
         round_.awards_recorded = awards.get(round_.pk, 0)
     return rounds
+
+
+def counted_awards(now=None):
+    """The awards public pages count: public at `now`, of published clusters (left out
+    by their own index, so a round's awards are counted from the round's)."""
+    return StatusAward.objects.published(now).filter(OfPublishedCluster(F("cluster"), True))
 
 
 def _counts_by_round(rows):
